@@ -1,0 +1,1 @@
+"""The compliance API (FastAPI). See issue 6; not built yet."""

@@ -1,0 +1,1 @@
+"""hallmark's engine: standards model → compiler → durable_rules runner → report."""

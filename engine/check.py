@@ -1,0 +1,158 @@
+"""The façade: ``check()`` — centers + standard (+ waivers) → ``Report``.
+
+Compile once per (standard, tier, as-of), build each center's facts, evaluate them
+(durable_rules in worker processes by default), reduce the matches per clause and
+dress them as results. Centers come out ordered by id, clauses in standard order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+
+from engine import pyeval, runner
+from engine.center import CenterDoc, load_centers
+from engine.compiler import CompiledRuleset, compile_standard
+from engine.errors import InputError, Location
+from engine.facts import build_facts
+from engine.kinds import KINDS, Outcome
+from engine.report import CenterReport, Report, build_result
+from engine.rulebook import Rulebook, load_rulebook
+from engine.standard import Standard, load_standard
+from engine.waivers import Waiver, load_waivers
+
+ENGINES = ("durable", "python")
+
+
+def engine_version() -> str:
+    try:
+        return metadata.version("hallmark")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+@dataclass
+class Options:
+    as_of: dt.date | None = None
+    jobs: int | None = None  # None: one per core; 0: in this process, no isolation
+    engine: str = "durable"
+    timeout: float = 60.0
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def parse_as_of(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError.one(
+            "bad_date",
+            f"--as-of 不是有效日期：{text}",
+            f"--as-of is not a date: {text}",
+            Location("--as-of"),
+            expected="YYYY-MM-DD",
+        ) from None
+
+
+def evaluate(
+    standard: Standard,
+    rulebook: Rulebook,
+    centers: Sequence[CenterDoc],
+    waivers: dict[tuple[str, str], Waiver],
+    options: Options,
+) -> Report:
+    now = options.clock()
+    as_of = options.as_of or now.date()
+    registries = standard.registries
+    prepared = []
+    definitions: dict[str, dict] = {}
+    tasks = []
+    for key, center in enumerate(sorted(centers, key=lambda c: c.id)):
+        facts = build_facts(center, registries)
+        ruleset = compile_standard(standard, rulebook, center.tier, as_of)
+        definitions.setdefault(ruleset.name, ruleset.durable_definition())
+        prepared.append((center, facts, ruleset))
+        tasks.append(runner.Task(key, center.id, ruleset.name, facts.facts))
+
+    if options.engine == "python":
+        results = [runner.TaskResult(t.key, pyeval.evaluate(prepared[t.key][2], t.facts)) for t in tasks]
+    elif options.jobs == 0:
+        results = runner.evaluate_in_process(definitions, tasks)
+    else:
+        results = runner.evaluate_pooled(definitions, tasks, options.jobs or default_jobs(), options.timeout)
+
+    reports = []
+    for (center, facts, ruleset), result in zip(prepared, results, strict=True):
+        reports.append(_center_report(center, facts, ruleset, result, waivers, as_of))
+    return Report(
+        generated_at=now,
+        as_of=as_of,
+        standard=standard.receipt(),
+        engine={
+            "name": "hallmark",
+            "version": engine_version(),
+            "rules_engine": runner.RULES_ENGINE if options.engine == "durable" else "python (reference)",
+        },
+        centers=reports,
+        rules_sha256=rulebook.sha256,
+    )
+
+
+def _center_report(center, facts, ruleset: CompiledRuleset, result: runner.TaskResult, waivers, as_of) -> CenterReport:  # type: ignore[no-untyped-def]
+    seen: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for rule_name, fact_id in result.matches or []:
+        clause_id, tag = ruleset.rule_index[rule_name]
+        seen[clause_id].append((tag, fact_id))
+    out = []
+    for cc in ruleset.clauses:
+        outcome: Outcome | None = None
+        if cc.compiled is not None and cc.rule is not None:
+            if result.matches is None:
+                outcome = Outcome("error", cc.compiled.expected, None, detail=result.error or "")
+            else:
+                try:
+                    outcome = KINDS[cc.rule.kind].reduce(cc.rule.spec, cc.compiled, seen[cc.clause.id], facts)
+                except Exception as exc:
+                    outcome = Outcome("error", cc.compiled.expected, None, detail=f"{type(exc).__name__}: {exc}")
+        waiver = waivers.get((center.id, cc.clause.id))
+        out.append(build_result(cc, outcome, facts, ruleset.standard.registries, waiver, as_of))
+    return CenterReport(center.id, center.name, center.tier, center.file, center.sha256, out, facts.notices)
+
+
+def check(
+    paths: Sequence[str],
+    standard: str = "sjz-proposed",
+    waivers_file: str | None = None,
+    options: Options | None = None,
+) -> Report:
+    """Load everything first (every input problem is reported before anything runs), then evaluate."""
+    options = options or Options()
+    problems = []
+    loaded_standard = rulebook = None
+    centers: list[CenterDoc] = []
+    waivers: dict[tuple[str, str], Waiver] = {}
+    for load in ("standard", "rules", "centers", "waivers"):
+        try:
+            if load == "standard":
+                loaded_standard = load_standard(standard)
+            elif load == "rules":
+                rulebook = load_rulebook()
+            elif load == "centers":
+                centers = load_centers(paths)
+            elif waivers_file:
+                waivers = load_waivers(waivers_file)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    assert loaded_standard is not None and rulebook is not None
+    return evaluate(loaded_standard, rulebook, centers, waivers, options)

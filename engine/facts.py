@@ -1,0 +1,173 @@
+"""A center's declaration → the facts the rules read, with alias normalisation.
+
+Facts are flat (durable_rules crashes on deep or very wide facts, design.md):
+one ``center`` fact with scalar fields flattened (``hall__area_m2``), a
+``<field>__order`` for ranks and ``<list>__n`` for each declared list, then one
+fact per department (``dep:i``), matter (``mat:i``) and function (``fun:i``).
+Every fact has a unique id prefixed by its kind (a department and a matter may
+share a name). Item facts come first and the center fact last: the order
+durable_rules needs (design.md).
+
+Normalisation (spec: center-config.md, norms.md "Readings settled"):
+- a department's ``id`` (or, failing that, its ``name``) goes through the
+  standard's alias table (国土局 → land_resources); an unknown one is kept as
+  given and reported once as ``unknown_department`` with the closest known ids;
+- two entries normalising to one department are one department: the first is
+  kept and the second reported as ``duplicate_department``;
+- ``matters[].department`` goes through the same table; a matter's ``id`` (or
+  ``name``) through the catalogue's ids, names and aliases;
+- derived item fields: ``department_resident`` (the matter's department is
+  listed with ``resident: true``; absent when that cannot be known) and
+  ``exempt`` (``exemption`` is a non-empty document number).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.errors import Location
+from engine.kinds import ITEM_FIELDS, LIST_FACT_TYPE, RANK_FIELDS, SCALAR_FIELDS, fact_field, list_count_field
+from engine.standard import NO_VALUE, RANKS, Registries
+from engine.text import Text
+
+
+@dataclass(frozen=True)
+class Notice:
+    code: str
+    message: Text
+    location: Location
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message.to_json(), "location": self.location.to_json()}
+
+
+@dataclass
+class CenterFacts:
+    center: Any  # engine.center.CenterDoc
+    facts: list[dict[str, Any]]
+    items: dict[str, tuple[tuple[str | int, ...], str]] = field(default_factory=dict)  # fact id → (path, key)
+    notices: list[Notice] = field(default_factory=list)
+
+    def get(self, dotted: str) -> Any:
+        node: Any = self.center.data
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return NO_VALUE
+            node = node[part]
+        return node
+
+    def item_key(self, fact_id: str) -> str:
+        return self.items[fact_id][1]
+
+    def location(self, path: tuple[str | int, ...] = ()) -> Location:
+        loc: Location = self.center.location(path)
+        return loc
+
+    def item_location(self, fact_id: str) -> Location:
+        return self.location(self.items[fact_id][0])
+
+
+def _normalise(raw_id: Any, name: Any, table: dict[str, str]) -> tuple[str, bool]:
+    for candidate in (raw_id, name):
+        if isinstance(candidate, str) and candidate in table:
+            return table[candidate], True
+    return str(raw_id), False
+
+
+def build_facts(center: Any, registries: Registries) -> CenterFacts:
+    data: dict[str, Any] = center.data
+    out = CenterFacts(center, [])
+    dep_table = registries.department_aliases
+    mat_table = registries.matter_aliases
+    center_fact: dict[str, Any] = {"id": "center", "t": "center"}
+    for dotted in SCALAR_FIELDS:
+        value = out.get(dotted)
+        if value is not NO_VALUE and value is not None:
+            center_fact[fact_field(dotted)] = value
+    for dotted in RANK_FIELDS:
+        value = out.get(dotted)
+        if value in RANKS:
+            center_fact[fact_field(dotted) + "__order"] = RANKS.index(value)
+
+    # departments: normalise, drop duplicates (first wins)
+    residency: dict[str, Any] = {}
+    departments = data.get("departments")
+    if isinstance(departments, list):
+        center_fact[list_count_field("departments")] = len(departments)
+        first_at: dict[str, int] = {}
+        for i, dep in enumerate(departments):
+            path = ("departments", i)
+            key, known = _normalise(dep.get("id"), dep.get("name"), dep_table)
+            if not known and dep_table:
+                close = difflib.get_close_matches(str(dep.get("id")), list(dep_table), n=3, cutoff=0.4)
+                ids = sorted({dep_table[c] for c in close})
+                out.notices.append(
+                    Notice(
+                        "unknown_department",
+                        Text(
+                            f"未知部门 “{dep.get('id')}”，按原样保留"
+                            + (f"；最接近的部门：{'、'.join(ids)}" if ids else ""),
+                            f"unknown department '{dep.get('id')}', kept as given"
+                            + (f"; closest known ids: {', '.join(ids)}" if ids else ""),
+                        ),
+                        center.location((*path, "id")),
+                    )
+                )
+            if key in first_at:
+                first = center.location(("departments", first_at[key]))
+                out.notices.append(
+                    Notice(
+                        "duplicate_department",
+                        Text(
+                            f"部门 {key} 重复列出（首次在第 {first.line} 行），按一个部门计",
+                            f"department {key} is listed twice (first at line {first.line}); counted once",
+                        ),
+                        center.location(path),
+                    )
+                )
+                continue
+            first_at[key] = i
+            residency[key] = dep.get("resident", NO_VALUE)
+            out.facts.append(_item_fact("dep", i, key, dep, {}))
+            out.items[f"dep:{i}"] = (path, key)
+
+    matters = data.get("matters")
+    if isinstance(matters, list):
+        center_fact[list_count_field("matters")] = len(matters)
+        for i, mat in enumerate(matters):
+            key, _ = _normalise(mat.get("id"), mat.get("name"), mat_table)
+            derived: dict[str, Any] = {"exempt": bool(mat.get("exemption"))}
+            if "department" in mat:
+                dept, _ = _normalise(mat["department"], None, dep_table)
+                derived["department"] = dept
+                if isinstance(departments, list):
+                    resident = residency.get(dept, False)
+                    if resident is not NO_VALUE:
+                        derived["department_resident"] = resident is True
+            out.facts.append(_item_fact("mat", i, key, mat, derived))
+            out.items[f"mat:{i}"] = (("matters", i), key)
+
+    functions = out.get("organization.functions")
+    if isinstance(functions, list):
+        center_fact[list_count_field("organization.functions")] = len(functions)
+        for i, fn in enumerate(functions):
+            out.facts.append({"id": f"fun:{i}", "t": "fun", "key": fn})
+            out.items[f"fun:{i}"] = (("organization", "functions", i), fn)
+
+    out.facts.append(center_fact)  # the center fact last (design.md)
+    return out
+
+
+def _item_fact(ft: str, i: int, key: str, raw: dict[str, Any], derived: dict[str, Any]) -> dict[str, Any]:
+    fact: dict[str, Any] = {"id": f"{ft}:{i}", "t": ft, "key": key}
+    for name in ITEM_FIELDS[ft]:
+        if name in derived:
+            fact[name] = derived[name]
+        elif name != "key" and name in raw and raw[name] is not None:
+            fact[name] = raw[name]
+    return fact
+
+
+__all__ = ["LIST_FACT_TYPE", "CenterFacts", "Notice", "build_facts"]

@@ -1,0 +1,30 @@
+"""Output formats: one file per format behind ``Outputter``; ``FORMATS`` is the only list of them."""
+
+from __future__ import annotations
+
+from engine.errors import InputError, Location
+from engine.outputs.base import Outputter
+from engine.outputs.fmt_json import JsonOutput
+from engine.outputs.fmt_text import TextOutput
+
+FORMATS: dict[str, type[Outputter]] = {
+    "text": TextOutput,
+    "json": JsonOutput,
+}
+
+
+def get(name: str, **options: object) -> Outputter:
+    cls = FORMATS.get(name)
+    if cls is None:
+        known = ", ".join(FORMATS)
+        raise InputError.one(
+            "unknown_format",
+            f"未知的输出格式 “{name}”；可用：{known}",
+            f"unknown format '{name}'; known: {known}",
+            Location("--format"),
+            expected=known,
+        )
+    return cls(**options) if name == "text" else cls()  # type: ignore[call-arg]
+
+
+__all__ = ["FORMATS", "Outputter", "get"]

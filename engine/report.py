@@ -1,0 +1,305 @@
+"""The report model (``hallmark/v1``): statuses, severities, results, receipts.
+
+This is the only module that compares raw status/severity strings and the only
+one that fills message templates. Every output format reads this model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from engine.compiler import CompiledClause
+from engine.errors import Location
+from engine.facts import CenterFacts, Notice
+from engine.kinds import Outcome
+from engine.standard import NO_VALUE, Registries, Source
+from engine.text import Text
+from engine.waivers import Waiver
+
+REPORT_FORMAT = "hallmark/v1"
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not_applicable"
+    NOT_DECLARED = "not_declared"
+    WAIVED = "waived"
+    ERROR = "error"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+
+STATUS_ORDER = tuple(Status)
+STATUS_TEXT = {
+    Status.PASS: Text("通过", "pass"),
+    Status.FAIL: Text("不通过", "fail"),
+    Status.NOT_APPLICABLE: Text("不适用", "not applicable"),
+    Status.NOT_DECLARED: Text("未申报", "not declared"),
+    Status.WAIVED: Text("已豁免", "waived"),
+    Status.ERROR: Text("评估出错", "error"),
+}
+
+
+@dataclass
+class Result:
+    clause: str
+    section: str
+    status: Status
+    severity: Severity
+    title: Text
+    expected: Any
+    actual: Any
+    message: Text
+    remediation: Text | None
+    source: Source
+    location: Location | None
+    waiver: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "clause": self.clause,
+            "status": self.status.value,
+            "severity": self.severity.value,
+            "title": self.title.to_json(),
+            "expected": self.expected,
+            "actual": self.actual,
+            "message": self.message.to_json(),
+            "remediation": self.remediation.to_json() if self.remediation else None,
+            "source": self.source.to_json(),
+            "location": self.location.to_json() if self.location else None,
+            "waiver": self.waiver,
+            "section": self.section,
+        }
+
+
+@dataclass
+class CenterReport:
+    id: str
+    name: str
+    tier: str
+    file: str
+    sha256: str
+    results: list[Result]
+    notices: list[Notice] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in STATUS_ORDER}
+        for r in self.results:
+            counts[r.status.value] += 1
+        return counts
+
+    @property
+    def compliant(self) -> bool:
+        """No fail and no error on a clause of severity error (应); warnings do not decide it."""
+        return not any(r.status in (Status.FAIL, Status.ERROR) and r.severity == Severity.ERROR for r in self.results)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "tier": self.tier,
+            "source": {"file": self.file, "sha256": self.sha256},
+            "summary": {**self.counts(), "compliant": self.compliant},
+            "results": [r.to_json() for r in self.results],
+            "notices": [n.to_json() for n in self.notices],
+        }
+
+
+@dataclass
+class Report:
+    generated_at: dt.datetime
+    as_of: dt.date
+    standard: dict[str, Any]
+    engine: dict[str, Any]
+    centers: list[CenterReport]
+    rules_sha256: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "report": REPORT_FORMAT,
+            "generated_at": self.generated_at.isoformat(timespec="seconds"),
+            "as_of": self.as_of.isoformat(),
+            "standard": self.standard,
+            "engine": {**self.engine, "rules_sha256": self.rules_sha256},
+            "centers": [c.to_json() for c in self.centers],
+        }
+
+    def worst(self, fail_on: str, strict: bool = False) -> bool:
+        """True when a finding counts for the exit code (interfaces.md)."""
+        if fail_on == "never":
+            return False
+        floor = Severity(fail_on).rank
+        for c in self.centers:
+            for r in c.results:
+                if r.status == Status.ERROR:
+                    return True
+                if r.status == Status.FAIL and r.severity.rank >= floor:
+                    return True
+                if strict and r.status == Status.NOT_DECLARED and r.severity.rank >= floor:
+                    return True
+        return False
+
+
+# ---------------------------------------------------------------- building results
+
+
+def render_value(value: Any, lang: str, registries: Registries, list_name: str = "") -> str:
+    """A value as a person reads it: lists joined, department/matter ids named in Chinese."""
+    if value is None:
+        return "—" if lang == "zh" else "(none)"
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("true" if value else "false")
+    if isinstance(value, list):
+        if lang == "zh" and list_name == "departments":
+            return "、".join(registries.department_name(str(v)) for v in value) or "—"
+        if lang == "zh" and list_name == "matters":
+            return "、".join(registries.matter_name(str(v)) for v in value) or "—"
+        return ("、" if lang == "zh" else ", ").join(render_value(v, lang, registries) for v in value) or "—"
+    if isinstance(value, dict):
+        if set(value) == {"not"}:
+            inner = render_value(value["not"], lang, registries)
+            return f"非 {inner}" if lang == "zh" else f"not {inner}"
+        sep = "；" if lang == "zh" else "; "
+        return sep.join(f"{k}={render_value(v, lang, registries)}" for k, v in value.items())
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _template_fields(cc: CompiledClause, outcome: Outcome, registries: Registries, lang: str) -> dict[str, str]:
+    spec = cc.rule.spec if cc.rule else {}
+    list_name = str(spec.get("list", ""))
+    fields = {
+        "expected": render_value(outcome.expected, lang, registries, list_name),
+        "actual": render_value(outcome.actual, lang, registries, list_name),
+        "field": str(spec.get("field") or spec.get("list") or ", ".join(spec.get("fields", {}))),
+        "unit": "",
+        "gap": "",
+    }
+    pname = spec.get("parameter")
+    if pname and pname in cc.clause.parameters:
+        fields["unit"] = cc.clause.parameters[pname].unit
+    e, a = outcome.expected, outcome.actual
+    if isinstance(e, int | float) and isinstance(a, int | float) and not isinstance(a, bool):
+        fields["gap"] = render_value(e - a, lang, registries)
+    return fields
+
+
+def _fill(template: Text, cc: CompiledClause, outcome: Outcome, registries: Registries) -> Text:
+    try:
+        return Text(
+            template.zh.format(**_template_fields(cc, outcome, registries, "zh")),
+            template.en.format(**_template_fields(cc, outcome, registries, "en")),
+        )
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def _locate(cc: CompiledClause, outcome: Outcome, facts: CenterFacts) -> Location:
+    """The offending item, else the field the clause reads, else the center."""
+    if outcome.items:
+        return facts.item_location(outcome.items[0])
+    spec = cc.rule.spec if cc.rule else {}
+    candidates = [] if spec.get("kind") == "all_items_where" else [spec.get("field")]
+    candidates += [*(spec.get("fields") or {}), spec.get("list")]
+    for dotted in candidates:
+        if isinstance(dotted, str) and facts.get(dotted) is not NO_VALUE:
+            return facts.location(tuple(dotted.split(".")))
+    return facts.location(())
+
+
+def build_result(
+    cc: CompiledClause,
+    outcome: Outcome | None,
+    facts: CenterFacts,
+    registries: Registries,
+    waiver: Waiver | None,
+    as_of: dt.date,
+) -> Result:
+    clause = cc.clause
+    severity = Severity(cc.severity)
+    common = dict(clause=clause.id, section=clause.section, severity=severity, title=clause.title, source=clause.source)
+    if cc.not_applicable is not None:
+        return Result(
+            status=Status.NOT_APPLICABLE,
+            expected=None,
+            actual=None,
+            message=cc.not_applicable,
+            remediation=None,
+            location=facts.location(()),
+            **common,
+        )  # type: ignore[arg-type]
+    if cc.error is not None or outcome is None or outcome.status == "error":
+        why = cc.error or Text(
+            "规则引擎未给出确定结论" + (f"：{outcome.detail}" if outcome and outcome.detail else ""),
+            "the rules engine gave no definite verdict" + (f": {outcome.detail}" if outcome and outcome.detail else ""),
+        )
+        return Result(
+            status=Status.ERROR,
+            expected=outcome.expected if outcome else None,
+            actual=None,
+            message=why,
+            remediation=Text("请将此报告转交 hallmark 维护者", "report this to the hallmark maintainers"),
+            location=facts.location(()),
+            **common,
+        )  # type: ignore[arg-type]
+    status = Status(outcome.status)
+    location = _locate(cc, outcome, facts)
+    fields = _template_fields(cc, outcome, registries, "en")
+    if status == Status.PASS:
+        message = Text(f"符合：{clause.title.zh}", f"complies: {clause.title.en}")
+        remediation = None
+    elif status == Status.NOT_DECLARED:
+        what = fields["field"]
+        if outcome.actual:
+            message = Text(
+                f"{what} 中以下项目缺少所需字段：{render_value(outcome.actual, 'zh', registries)}",
+                f"items of {what} lack a field this clause needs: {render_value(outcome.actual, 'en', registries)}",
+            )
+        elif outcome.detail == "empty":
+            message = Text(f"{what} 中没有本条款适用的项目", f"{what} holds no item this clause applies to")
+        else:
+            message = Text(f"未申报 {what}", f"{what} is not declared")
+        remediation = Text(f"在申报中补充 {what}", f"declare {what}")
+    else:
+        message = _fill(clause.message, cc, outcome, registries)
+        remediation = _fill(clause.remediation, cc, outcome, registries)
+    waiver_json = None
+    if waiver is not None:
+        expired = waiver.expires < as_of
+        waiver_json = waiver.to_json(expired)
+        if status in (Status.FAIL, Status.NOT_DECLARED):
+            if expired:
+                message = Text(
+                    f"{message.zh}（豁免已于 {waiver.expires.isoformat()} 到期，不再有效）",
+                    f"{message.en} (waiver expired on {waiver.expires.isoformat()}; no longer waives)",
+                )
+            else:
+                status = Status.WAIVED
+                message = Text(
+                    f"{message.zh}（已豁免至 {waiver.expires.isoformat()}：{waiver.justification}，批准：{waiver.approved_by}）",
+                    f"{message.en} (waived until {waiver.expires.isoformat()}: {waiver.justification}; "
+                    f"approved by {waiver.approved_by})",
+                )
+    return Result(
+        status=status,
+        expected=outcome.expected,
+        actual=outcome.actual,
+        message=message,
+        remediation=remediation,
+        location=location,
+        waiver=waiver_json,
+        **common,
+    )  # type: ignore[arg-type]

@@ -1,0 +1,218 @@
+"""The only module that imports ``durable``: facts in, matches out.
+
+durable_rules 2.0.28 is C, unmaintained, and has real crash modes (design.md), so:
+- rulesets are defined from dicts (a deep copy: ``set_rulesets`` mutates it), named
+  by content hash, and actions resolved by overriding ``Host.get_action``;
+- its background timer threads are never started;
+- every fact has a unique, kind-prefixed id; one fixed session id per worker and
+  ``delete_state`` after each center, so memory stays flat;
+- it runs in a pool of worker processes with a timeout: a crash or a hang costs
+  that center an ``error`` status, never the report or the process.
+
+``durable`` is imported inside the worker only, so the parent process (CLI, API)
+never loads the C extension.
+"""
+
+from __future__ import annotations
+
+import copy
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+SESSION = "hallmark"
+RULES_ENGINE = "durable_rules 2.0.28"
+
+Match = tuple[str, str]  # (durable rule name, fact id)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One center to evaluate against one ruleset."""
+
+    key: int
+    label: str  # the center id, for messages and fault injection
+    ruleset: str
+    facts: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    key: int
+    matches: list[Match] | None
+    error: str | None = None
+
+
+class DurableEvaluator:
+    """One durable_rules host; evaluates one center at a time in a fixed session."""
+
+    def __init__(self) -> None:
+        import durable.engine as de  # the only import of durable in hallmark
+
+        matches: list[Match] = []
+        self._matches = matches
+
+        class _Host(de.Host):  # type: ignore[misc, name-defined]
+            def _run(self) -> None:  # no background timer threads
+                return None
+
+            def get_action(self, action_name: str) -> Callable[[Any], None]:
+                if action_name == "$sink":
+                    return lambda c: None
+
+                def act(c: Any) -> None:
+                    matches.append((action_name, c.m["id"]))
+
+                return act
+
+        self._host = _Host()
+        self._registered: set[str] = set()
+        self._errors = (de.MessageNotHandledException, de.MessageObservedException)
+
+    def register(self, name: str, definition: dict[str, Any]) -> None:
+        if name not in self._registered:
+            self._host.set_rulesets({name: copy.deepcopy(definition)})
+            self._registered.add(name)
+
+    def evaluate(self, name: str, facts: list[dict[str, Any]]) -> list[Match]:
+        self._matches.clear()
+        batch = [{**f, "sid": SESSION} for f in facts]
+        try:
+            self._host.assert_facts(name, batch)
+        finally:
+            try:
+                self._host.delete_state(name, SESSION)
+            except Exception:
+                pass
+        return list(self._matches)
+
+
+# ---------------------------------------------------------------- worker process
+
+_WORKER: DurableEvaluator | None = None
+
+
+def _inject_fault(label: str) -> None:
+    """Test hook: HALLMARK_FAULT=crash:<center id> or hang:<center id> (see tests/unit/engine/test_runner.py)."""
+    fault = os.environ.get("HALLMARK_FAULT", "")
+    mode, _, target = fault.partition(":")
+    if target and target == label:
+        if mode == "crash":
+            os._exit(139)
+        if mode == "hang":
+            time.sleep(3600)
+
+
+def _work(definitions: dict[str, dict[str, Any]], tasks: list[Task]) -> list[TaskResult]:
+    global _WORKER
+    if _WORKER is None:
+        _WORKER = DurableEvaluator()
+    out = []
+    for name, definition in definitions.items():
+        _WORKER.register(name, definition)
+    for task in tasks:
+        _inject_fault(task.label)
+        try:
+            out.append(TaskResult(task.key, _WORKER.evaluate(task.ruleset, task.facts)))
+        except Exception as exc:
+            out.append(TaskResult(task.key, None, f"{type(exc).__name__}: {exc}"))
+    return out
+
+
+def evaluate_in_process(definitions: dict[str, dict[str, Any]], tasks: Sequence[Task]) -> list[TaskResult]:
+    """No pool: for tests and ``--jobs 0`` (a crash in the engine takes the process with it)."""
+    return _work(definitions, list(tasks))
+
+
+# ---------------------------------------------------------------- pool
+
+
+def _new_pool(jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"))
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    for proc in list(getattr(pool, "_processes", {}).values()):
+        try:
+            proc.kill()
+        except Exception:
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _run_chunks(
+    definitions: dict[str, dict[str, Any]],
+    chunks: list[list[Task]],
+    jobs: int,
+    timeout: float,
+    results: dict[int, TaskResult],
+    final: bool,
+) -> list[Task]:
+    """Run chunks in a fresh pool. Returns the tasks of chunks whose worker died or hung
+    (all of them suspects: a dead worker breaks every future in flight). With ``final``,
+    those get error results instead."""
+    queue: deque[list[Task]] = deque(chunks)
+    suspects: list[Task] = []
+    while queue:
+        pool = _new_pool(jobs)
+        running: dict[Future[list[TaskResult]], tuple[list[Task], float]] = {}
+        try:
+            while queue or running:
+                while queue and len(running) < jobs:
+                    part = queue.popleft()
+                    running[pool.submit(_work, definitions, part)] = (part, time.monotonic())
+                done, _ = wait(list(running), timeout=0.1, return_when=FIRST_COMPLETED)
+                broken = False
+                for fut in done:
+                    part, _started = running.pop(fut)
+                    try:
+                        for r in fut.result():
+                            results[r.key] = r
+                    except BrokenProcessPool:
+                        broken = True
+                        suspects.extend(part)
+                    except Exception as exc:
+                        for t in part:
+                            results[t.key] = TaskResult(t.key, None, f"{type(exc).__name__}: {exc}")
+                now = time.monotonic()
+                hung = [f for f, (part, started) in running.items() if now - started > timeout]
+                for f in hung:
+                    suspects.extend(running.pop(f)[0])
+                if broken or hung:
+                    # the pool is gone or must be killed: what was still in flight runs again as it was
+                    queue.extendleft(part for part, _ in running.values())
+                    running.clear()
+                    break
+        finally:
+            _kill(pool)
+    if final:
+        for t in suspects:
+            results[t.key] = TaskResult(
+                t.key, None, f"the rules engine crashed or gave no verdict within {timeout:g} s on this center"
+            )
+        return []
+    return suspects
+
+
+def evaluate_pooled(
+    definitions: dict[str, dict[str, Any]],
+    tasks: Sequence[Task],
+    jobs: int,
+    timeout: float = 60.0,
+    chunk: int = 64,
+) -> list[TaskResult]:
+    """Evaluate in ``jobs`` worker processes. The centers of a chunk whose worker dies or
+    outlives ``timeout`` seconds per center are retried alone, one at a time, in a fresh
+    worker; a center that fails alone gets an error result. Results come in task order."""
+    results: dict[int, TaskResult] = {}
+    chunks = [list(tasks[i : i + chunk]) for i in range(0, len(tasks), chunk)]
+    suspects = _run_chunks(definitions, chunks, max(1, jobs), timeout, results, final=False)
+    if suspects:
+        _run_chunks(definitions, [[t] for t in suspects], 1, timeout, results, final=True)
+    return [results[t.key] for t in tasks]
