@@ -14,8 +14,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# durable_rules 2.0.28 calls PyEval_CallObject, removed in Python 3.13; its setup.py overwrites
+# CFLAGS, so the alias goes in CPPFLAGS (harmless on 3.11/3.12). See docs/decisions.md.
+export CPPFLAGS := $(CPPFLAGS) -DPyEval_CallObject=PyObject_CallObject
+
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install -q -e '.[test]'
+	@$(BIN)/python -m pip install -q -e '.[test]' > $(VENV)/install.log 2>&1 \
+	  || { cat $(VENV)/install.log; exit 1; }
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -289,7 +289,8 @@ def build_result(
             else:
                 status = Status.WAIVED
                 message = Text(
-                    f"{message.zh}（已豁免至 {waiver.expires.isoformat()}：{waiver.justification}，批准：{waiver.approved_by}）",
+                    f"{message.zh}（已豁免至 {waiver.expires.isoformat()}：{waiver.justification}，"
+                    f"批准：{waiver.approved_by}）",
                     f"{message.en} (waived until {waiver.expires.isoformat()}: {waiver.justification}; "
                     f"approved by {waiver.approved_by})",
                 )

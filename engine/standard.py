@@ -14,7 +14,6 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from typing import Any
 from engine.errors import InputError, Location, Problem
 from engine.source import Document, read_document
 from engine.text import Text
-from engine.validate import schema_problems
+from engine.validate import schema_problems, schema_validator
 
 TIERS = ("city", "county", "township", "village")
 STRENGTH_SEVERITY = {"应": "error", "宜": "warning", "可": "info"}
@@ -238,13 +237,6 @@ class Standard:
 # ---------------------------------------------------------------- loading
 
 
-@lru_cache(maxsize=1)
-def _schema() -> dict[str, Any]:
-    with resources.files("engine").joinpath("schemas", "standard.schema.json").open("rb") as fh:
-        data: dict[str, Any] = json.load(fh)
-    return data
-
-
 def _problem(code: str, zh: str, en: str, doc: Document, path: tuple[Any, ...], expected: str = "") -> Problem:
     return Problem(code, Text(zh, en), doc.location(path), path, expected)
 
@@ -328,7 +320,7 @@ def parse_standard(doc: Document, parent: Standard | None = None) -> Standard:
         raise InputError.one(
             "wrong_type", "标准文件应为映射", "a standard file must be a mapping", doc.location(()), expected="mapping"
         )
-    problems = schema_problems(_schema(), doc.data, doc, ())
+    problems = schema_problems(schema_validator("standard.schema.json"), doc, ())
     if not problems:
         problems = semantic_problems(doc)
     if problems:
@@ -391,13 +383,6 @@ def bundled_ids() -> list[str]:
     return sorted(p.stem for p in bundled_dir("standards").glob("*.yaml"))
 
 
-def _display(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
-
-
 def resolve_ref(ref: str) -> Path:
     """A standard reference is a bundled id or a file path."""
     as_path = Path(ref)
@@ -418,7 +403,8 @@ def load_standard(ref: str, _seen: tuple[str, ...] = ()) -> Standard:
             Location(ref),
             expected=f"a file or one of: {known}",
         )
-    doc = read_document(str(path), _display(path) if path.is_absolute() else str(path))
+    bundled = path.parent == bundled_dir("standards") and ref == path.stem
+    doc = read_document(str(path), f"standards/{path.name}" if bundled else ref)
     parent = None
     parent_id = doc.data.get("extends") if isinstance(doc.data, dict) else None
     if isinstance(parent_id, str) and parent_id:

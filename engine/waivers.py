@@ -8,16 +8,13 @@ result says it expired.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from engine.errors import InputError, Location, Problem
 from engine.source import read_document
 from engine.text import Text
-from engine.validate import schema_problems
+from engine.validate import schema_problems, schema_validator
 
 
 @dataclass(frozen=True)
@@ -39,17 +36,10 @@ class Waiver:
         }
 
 
-@lru_cache(maxsize=1)
-def _schema() -> dict[str, Any]:
-    with resources.files("engine").joinpath("schemas", "waivers.schema.json").open("rb") as fh:
-        data: dict[str, Any] = json.load(fh)
-    return data
-
-
 def load_waivers(path: str) -> dict[tuple[str, str], Waiver]:
     """Waivers keyed by (center id, clause id). Raises ``InputError`` with every problem in the file."""
     doc = read_document(path)
-    problems = schema_problems(_schema(), doc.data, doc, ())
+    problems = schema_problems(schema_validator("waivers.schema.json"), doc, ())
     out: dict[tuple[str, str], Waiver] = {}
     if not problems:
         for i, w in enumerate(doc.data["waivers"]):

@@ -1,0 +1,3 @@
+from hallmark.cli import main
+
+raise SystemExit(main())
