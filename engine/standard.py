@@ -238,7 +238,7 @@ class Standard:
 
 
 def _problem(code: str, zh: str, en: str, doc: Document, path: tuple[Any, ...], expected: str = "") -> Problem:
-    return Problem(code, Text(zh, en), doc.location(path), path, expected)
+    return Problem(code, Text(zh, en), doc.key_location(path), path, expected)
 
 
 def _dated_series(raw: dict[str, Any], doc: Document, path: tuple[Any, ...]) -> tuple[DatedValue, ...]:
@@ -261,7 +261,7 @@ def semantic_problems(doc: Document) -> list[Problem]:
                 continue
             path = ("sections", section, cid)
             if cid in seen:
-                first = doc.location(seen[cid])
+                first = doc.key_location(seen[cid])
                 problems.append(
                     _problem(
                         "duplicate_clause",

@@ -44,7 +44,9 @@ def test_installed_wheel_finds_its_bundled_data(wheel: Path, tmp_path: Path) -> 
         "print(s.bundled_dir('standards'));"
         "sys.exit(0 if str(s.bundled_dir('standards')).startswith(sys.argv[1]) else 3)"
     )
-    run = subprocess.run([sys.executable, "-c", code, str(target)], env=env, capture_output=True, text=True, cwd=tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(target)], env=env, capture_output=True, text=True, cwd=tmp_path
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     check = subprocess.run(
         [sys.executable, "-m", "hallmark", "standards", "list"], env=env, capture_output=True, text=True, cwd=tmp_path

@@ -1,0 +1,45 @@
+"""Hypothesis profiles for the differential tests; pick one with HYPOTHESIS_PROFILE (default ``ci``).
+
+The profile is applied to these tests only (``DIFFERENTIAL``), never loaded globally, so the
+rest of the suite keeps its own settings.
+
+- ``ci``: derandomized, sized so that the whole differential suite checks several thousand
+  centers in well under a minute on one core;
+- ``dev``: ten times as many examples, random seeds, the example database kept.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    max_examples=110,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
+settings.register_profile(
+    "dev",
+    max_examples=1100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
+
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+DIFFERENTIAL = settings.get_profile(PROFILE)
+
+from strategies import CHECKED  # noqa: E402  (the tally the test module keeps)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if CHECKED["centers"]:
+        terminalreporter.write_line(
+            f"differential ({PROFILE}): {CHECKED['centers']} center evaluations, "
+            f"{CHECKED['results']} clause results compared across durable, python and the reference"
+        )
