@@ -24,3 +24,16 @@ class Text:
         if isinstance(value, dict):
             return cls(str(value.get("zh", "")), str(value.get("en", value.get("zh", ""))))
         return cls(str(value), str(value))
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives ``text``: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` display columns (left-aligned, or right with ``right``)."""
+    fill = " " * max(0, width - display_width(text))
+    return fill + text if right else text + fill

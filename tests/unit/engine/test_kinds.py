@@ -282,7 +282,7 @@ def test_all_items_where_catalogue_only_looks_at_the_tier_catalogue() -> None:
         center(matters__n=2),
     ]
     assert run("all_items_where", spec, {"req": True}, facts) == ("fail", ["water_intake_permit"])
-    assert run("all_items_where", spec, {"req": True}, facts[:1] + [center(matters__n=1)])[0] == "not_declared"
+    assert run("all_items_where", spec, {"req": True}, [*facts[:1], center(matters__n=1)])[0] == "not_declared"
 
 
 def test_all_resident_lists_missing_departments() -> None:

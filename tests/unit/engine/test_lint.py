@@ -96,7 +96,7 @@ def test_clause_without_rule(draft: Path, tmp_path: Path, monkeypatch: pytest.Mo
     shutil.copytree(bundled_dir("rules"), rules)
     text = (rules / "per.yaml").read_text(encoding="utf-8")
     (rules / "per.yaml").write_text(
-        "\n".join(l for l in text.splitlines() if not l.startswith("P-PER-02")) + "\n", encoding="utf-8"
+        "\n".join(ln for ln in text.splitlines() if not ln.startswith("P-PER-02")) + "\n", encoding="utf-8"
     )
     import engine.lint as lint
 

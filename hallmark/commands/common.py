@@ -1,0 +1,49 @@
+"""What every subcommand shares: language, all-or-nothing writes, rendering."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from engine import outputs
+from engine.errors import Location
+from engine.report import Report
+
+
+def lang(args: argparse.Namespace) -> str:
+    return str(getattr(args, "lang", None) or os.environ.get("HALLMARK_LANG") or "zh")
+
+
+def write(text: str, output: str | None) -> None:
+    """Write all or nothing: a temporary file renamed into place."""
+    if not output or output == "-":
+        sys.stdout.write(text)
+        return
+    target = Path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render(report: Report, fmt: str, lang: str, verbose: bool = False) -> str:
+    if fmt == "text":
+        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        return outputs.get("text", colour=colour, lang=lang, verbose=verbose).render(report)
+    return outputs.get(fmt).render(report)
+
+
+def arg_location() -> Location:
+    return Location("(command line)")
+
+
+def add_lang(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help="language of messages")
