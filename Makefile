@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean install
+.PHONY: demo test lint bench clean install chromium postgresql
 
 $(BIN)/python:
 	@command -v gcc >/dev/null 2>&1 || { echo "gcc is needed to build durable_rules; installing"; \
@@ -28,10 +28,33 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/hallmark demo
 
-test: $(STAMP)
+# Headless Chromium (and CJK fonts for its screenshots) for the HTML report tests
+# (tests/unit/outputs/test_fmt_html.py, tests/unit/test_matrix.py). Tolerant: without apt-get
+# or root it says so, and those tests skip with a message.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  echo "installing chromium and fonts-noto-cjk for the headless-browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) \
+	    >/dev/null 2>&1 || echo "could not install chromium (no apt-get or not root): browser tests will skip"; }
+
+# PostgreSQL for the API suite's second storage backend (tests/api start a throwaway server on
+# loopback). Tolerant: without apt-get or root it says so, and the PostgreSQL half of tests/api skips.
+postgresql:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "installing postgresql for the API storage tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) \
+	    >/dev/null 2>&1 || echo "could not install postgresql (no apt-get or not root): its API tests will skip"; }
+
+test: $(STAMP) chromium postgresql
 	$(BIN)/ruff check engine hallmark api tests
 	$(BIN)/hallmark standards lint
+	$(BIN)/hallmark standards coverage --summary
 	$(BIN)/python -m pytest -q
+
+# Load test of the compliance API (not part of `make test`): starts `hallmark serve` on loopback,
+# prints requests/s and p50/p95/p99 for single-center checks, writes bench/results/api_load-*.json.
+bench: $(STAMP)
+	$(BIN)/python bench/api_load.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check engine hallmark api tests

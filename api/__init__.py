@@ -1,1 +1,1 @@
-"""The compliance API (FastAPI). See issue 6; not built yet."""
+"""The compliance API (FastAPI): ``api.app.create_app(settings)``; see docs/api.md."""

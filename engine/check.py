@@ -42,6 +42,8 @@ class Options:
     engine: str = "durable"
     timeout: float = 60.0
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
+    # a long-lived pool (the API's): (definitions, tasks, timeout) -> results in task order; None: a pool per call
+    pool: Callable[[dict[str, dict], Sequence[runner.Task], float], list[runner.TaskResult]] | None = None
 
 
 def default_jobs() -> int:
@@ -85,6 +87,8 @@ def evaluate(
 
     if options.engine == "python":
         results = [runner.TaskResult(t.key, pyeval.evaluate(prepared[t.key][2], t.facts)) for t in tasks]
+    elif options.pool is not None:
+        results = options.pool(definitions, tasks, options.timeout)
     elif options.jobs == 0:
         results = runner.evaluate_in_process(definitions, tasks)
     else:

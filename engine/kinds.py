@@ -431,6 +431,9 @@ class _Coverage(Kind):
 
     def reduce(self, spec: dict[str, Any], compiled: Compiled, seen: Sequence[tuple[str, str]], center: Any) -> Outcome:
         tags = {t for t, _ in seen}
+        if not compiled.keys:
+            # nothing is required of this tier (P-DEP-01 at village): it passes, list or no list (norms.md)
+            return Outcome("pass", compiled.expected, [])
         if "present" not in tags:
             return Outcome("not_declared", compiled.expected, None)
         missing = [k for k in compiled.keys if f"sat:{k}" not in tags]

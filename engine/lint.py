@@ -6,7 +6,8 @@ and a rule without a clause; an unknown rule kind or a malformed rule; a
 parameter a rule needs that the clause lacks, or that has no value on a date its
 clause is in force for one of its tiers, or whose value has the wrong type; an
 ``extends`` that cannot be resolved; a message template naming a field the kind
-does not supply.
+does not supply; a clause that loosens (``loosens_parent``) or contradicts
+(``conflicts_parent``) a clause of the standard it extends (engine/conflicts.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import datetime as dt
 import string
 from collections.abc import Sequence
 
+from engine.conflicts import loosening_problems
 from engine.errors import InputError, Location, Problem
 from engine.kinds import KINDS, SpecError
 from engine.rulebook import Rulebook, load_rulebook
@@ -177,6 +179,7 @@ def lint_files(files: Sequence[str], today: dt.date | None = None) -> list[Probl
             continue
         standards.append(std)
         problems += _template_problems(std) + _parameter_problems(std, rulebook) + _registry_problems(std)
+        problems += loosening_problems(std, rulebook)  # a standard that extends another may only tighten it
     bundled = []
     for sid in bundled_ids():
         try:

@@ -66,6 +66,12 @@ class Result:
     source: Source
     location: Location | None
     waiver: dict[str, Any] | None = None
+    gap: Text | None = None  # what closes the gap, exactly: "大厅面积 2,400 m² → 至少 3,000 m²：+600 m²"
+    next_severity: dict[str, str] | None = None  # {"date", "severity"}: the clause's next dated severity change
+    # clause metadata (from the standard; not in to_json — GET /v1/standards/{id} serves it)
+    text: Text | None = None
+    strength: str = ""
+    tiers: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,6 +87,8 @@ class Result:
             "location": self.location.to_json() if self.location else None,
             "waiver": self.waiver,
             "section": self.section,
+            "gap": self.gap.to_json() if self.gap else None,
+            "next_severity": self.next_severity,
         }
 
 
@@ -197,6 +205,66 @@ def _template_fields(cc: CompiledClause, outcome: Outcome, registries: Registrie
     return fields
 
 
+FIELD_LABELS = {
+    "hall.area_m2": Text("大厅面积", "hall area"),
+    "organization.approved_posts": Text("核定编制", "approved posts"),
+}
+UNIT_TEXT = {"m2": " m²"}
+LIST_NOUNS = {
+    "departments": Text("入驻部门", "resident departments"),
+    "matters": Text("事项", "matters"),
+    "organization.functions": Text("职能", "functions"),
+}
+MISSING_NOUNS = {  # kinds whose ``actual`` lists what is missing
+    "all_resident": Text("入驻部门", "resident departments"),
+    "catalogue_in_center": Text("必进事项", "mandatory matters"),
+    "includes_all": Text("职能", "functions"),
+}
+
+
+def _number(value: float) -> str:
+    """2400 → "2,400"; 12.5 → "12.5" (remediation arithmetic reads better with separators)."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+
+
+def _gap(cc: CompiledClause, outcome: Outcome, registries: Registries) -> Text | None:
+    """Exactly what closes the gap of a failed numeric or list clause; None for other clauses."""
+    spec = cc.rule.spec if cc.rule else {}
+    kind = cc.rule.kind if cc.rule else ""
+    e, a = outcome.expected, outcome.actual
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (e, a))
+    if kind == "number_at_least" and numbers and e > a:
+        pname = spec.get("parameter")
+        unit = UNIT_TEXT.get(cc.clause.parameters[pname].unit, "") if pname in cc.clause.parameters else ""
+        field = str(spec.get("field", ""))
+        label = FIELD_LABELS.get(field, Text(field, field))
+        was, need, plus = _number(a), _number(e), _number(e - a)
+        return Text(
+            f"{label.zh} {was}{unit} → 至少 {need}{unit}：+{plus}{unit}",
+            f"{label.en} {was}{unit} → at least {need}{unit}: +{plus}{unit}",
+        )
+    if isinstance(a, list) and a:
+        list_name = str(spec.get("list", ""))
+        noun = LIST_NOUNS.get(list_name, Text("项目", "items"))
+        zh, en = render_value(a, "zh", registries, list_name), render_value(a, "en", registries, list_name)
+        if kind in MISSING_NOUNS:
+            noun = MISSING_NOUNS[kind]
+            return Text(f"缺少{noun.zh}（{len(a)}）：{zh}", f"missing {noun.en} ({len(a)}): {en}")
+        return Text(f"需整改的{noun.zh}（{len(a)}）：{zh}", f"{noun.en} to put right ({len(a)}): {en}")
+    return None
+
+
+def _next_severity(cc: CompiledClause, tier: str, as_of: dt.date) -> dict[str, str] | None:
+    """The first date after ``as_of`` on which the clause's dated severity changes (a transition's end)."""
+    param = cc.clause.parameters.get("severity")
+    if param is None:
+        return None
+    for day in param.dates():
+        if day > as_of and cc.clause.severity_at(day, tier) != cc.severity:
+            return {"date": day.isoformat(), "severity": cc.clause.severity_at(day, tier)}
+    return None
+
+
 def _fill(template: Text, cc: CompiledClause, outcome: Outcome, registries: Registries) -> Text:
     try:
         return Text(
@@ -230,7 +298,16 @@ def build_result(
 ) -> Result:
     clause = cc.clause
     severity = Severity(cc.severity)
-    common = dict(clause=clause.id, section=clause.section, severity=severity, title=clause.title, source=clause.source)
+    common: dict[str, Any] = dict(
+        clause=clause.id,
+        section=clause.section,
+        severity=severity,
+        title=clause.title,
+        source=clause.source,
+        text=clause.text,
+        strength=clause.strength,
+        tiers=tuple(clause.tiers),
+    )
     if cc.not_applicable is not None:
         return Result(
             status=Status.NOT_APPLICABLE,
@@ -240,7 +317,8 @@ def build_result(
             remediation=None,
             location=facts.location(()),
             **common,
-        )  # type: ignore[arg-type]
+        )
+    common["next_severity"] = _next_severity(cc, str(facts.center.tier), as_of)
     if cc.error is not None or outcome is None or outcome.status == "error":
         why = cc.error or Text(
             "规则引擎未给出确定结论" + (f"：{outcome.detail}" if outcome and outcome.detail else ""),
@@ -254,7 +332,7 @@ def build_result(
             remediation=Text("请将此报告转交 hallmark 维护者", "report this to the hallmark maintainers"),
             location=facts.location(()),
             **common,
-        )  # type: ignore[arg-type]
+        )
     status = Status(outcome.status)
     location = _locate(cc, outcome, facts)
     fields = _template_fields(cc, outcome, registries, "en")
@@ -302,5 +380,6 @@ def build_result(
         remediation=remediation,
         location=location,
         waiver=waiver_json,
+        gap=_gap(cc, outcome, registries) if outcome.status == "fail" else None,
         **common,
-    )  # type: ignore[arg-type]
+    )

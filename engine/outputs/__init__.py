@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from engine.errors import InputError, Location
 from engine.outputs.base import Outputter
+from engine.outputs.fmt_csv import CsvOutput
+from engine.outputs.fmt_html import HtmlOutput
 from engine.outputs.fmt_json import JsonOutput
+from engine.outputs.fmt_junit import JunitOutput
+from engine.outputs.fmt_markdown import MarkdownOutput
+from engine.outputs.fmt_sarif import SarifOutput
 from engine.outputs.fmt_text import TextOutput
+from engine.outputs.fmt_xlsx import XlsxOutput
 
 FORMATS: dict[str, type[Outputter]] = {
     "text": TextOutput,
     "json": JsonOutput,
+    "junit": JunitOutput,
+    "sarif": SarifOutput,
+    "markdown": MarkdownOutput,
+    "html": HtmlOutput,
+    "csv": CsvOutput,
+    "xlsx": XlsxOutput,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engine.report import STATUS_TEXT, CenterReport, Report, Result, Severity, Status
+from engine.text import pad
 
 _COLOUR = {
     Status.PASS: "32",
@@ -40,7 +41,10 @@ class TextOutput:
         sev = "" if r.status in (Status.PASS, Status.NOT_APPLICABLE) else f" [{r.severity.value}]"
         msg = r.message.zh if self.lang == "zh" else r.message.en
         where = f"  ({r.location})" if r.location and r.status in (Status.FAIL, Status.WAIVED, Status.ERROR) else ""
-        return f"  {self._paint(r.status, f'{label:<6}')} {r.clause}{sev}  {msg}{where}"
+        line = f"  {self._paint(r.status, pad(label, 8))} {r.clause}{sev}  {msg}{where}"
+        if r.gap and r.status in (Status.FAIL, Status.WAIVED) and not isinstance(r.actual, list):  # lists: in msg
+            line += f"\n         → {r.gap.zh if self.lang == 'zh' else r.gap.en}"
+        return line
 
     def _center(self, c: CenterReport) -> list[str]:
         counts = c.counts()
@@ -49,9 +53,11 @@ class TextOutput:
             if self.lang == "zh"
             else ("compliant" if c.compliant else "NOT compliant")
         )
-        summary = "  ".join(f"{s}={n}" for s, n in counts.items() if n)
+        summary = "  ".join(
+            f"{STATUS_TEXT[Status(s)].zh if self.lang == 'zh' else s} {n}" for s, n in counts.items() if n
+        )
         lines = [f"{c.name} ({c.id}, {c.tier}) — {verdict}   {summary}", f"  {c.file}"]
-        shown = sorted(c.results, key=lambda r: _ORDER[r.status])
+        shown = sorted(c.results, key=lambda r: (_ORDER[r.status], -r.severity.rank))
         if not self.verbose:
             shown = [r for r in shown if r.status not in (Status.PASS, Status.NOT_APPLICABLE)]
         lines += [self._line(r) for r in shown]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from hallmark.commands import check, demo, standards
+from hallmark.commands import check, demo, impact, keys, matrix, serve, standards
 
-COMMANDS = [check, demo, standards]
+COMMANDS = [check, demo, standards, serve, keys, matrix, impact]

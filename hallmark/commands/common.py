@@ -10,6 +10,7 @@ from pathlib import Path
 
 from engine import outputs
 from engine.errors import Location
+from engine.outputs.base import is_binary, render_bytes
 from engine.report import Report
 
 
@@ -17,28 +18,34 @@ def lang(args: argparse.Namespace) -> str:
     return str(getattr(args, "lang", None) or os.environ.get("HALLMARK_LANG") or "zh")
 
 
-def write(text: str, output: str | None) -> None:
-    """Write all or nothing: a temporary file renamed into place."""
+def write(text: str | bytes, output: str | None) -> None:
+    """Write all or nothing: a temporary file renamed into place. Bytes (xlsx) are written as they are."""
     if not output or output == "-":
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(text)
         return
     target = Path(output)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text if isinstance(text, bytes) else text.encode("utf-8"))
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def render(report: Report, fmt: str, lang: str, verbose: bool = False) -> str:
+def render(report: Report, fmt: str, lang: str, verbose: bool = False) -> str | bytes:
     if fmt == "text":
         colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         return outputs.get("text", colour=colour, lang=lang, verbose=verbose).render(report)
-    return outputs.get(fmt).render(report)
+    out = outputs.get(fmt)
+    return render_bytes(out, report) if is_binary(out) else out.render(report)
 
 
 def arg_location() -> Location:

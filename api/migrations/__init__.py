@@ -1,0 +1,1 @@
+"""Alembic migrations of the compliance API's database (``Store.migrate`` runs them)."""

@@ -1,0 +1,5 @@
+"""features/hal.feature — scenarios run against the real engine (steps: tests/bdd/conftest.py)."""
+
+from pytest_bdd import scenarios
+
+scenarios("hal.feature")
