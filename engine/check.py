@@ -44,6 +44,8 @@ class Options:
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
     # a long-lived pool (the API's): (definitions, tasks, timeout) -> results in task order; None: a pool per call
     pool: Callable[[dict[str, dict], Sequence[runner.Task], float], list[runner.TaskResult]] | None = None
+    # called with (centers done, centers in all) as batches finish; the CLI draws a progress bar with it
+    progress: Callable[[int, int], None] | None = None
 
 
 def default_jobs() -> int:
@@ -92,7 +94,16 @@ def evaluate(
     elif options.jobs == 0:
         results = runner.evaluate_in_process(definitions, tasks)
     else:
-        results = runner.evaluate_pooled(definitions, tasks, options.jobs or default_jobs(), options.timeout)
+        done = [0]
+
+        def advance(n: int) -> None:
+            done[0] += n
+            if options.progress is not None:
+                options.progress(done[0], len(tasks))
+
+        results = runner.evaluate_pooled(
+            definitions, tasks, options.jobs or default_jobs(), options.timeout, progress=advance
+        )
 
     reports = []
     for (center, facts, ruleset), result in zip(prepared, results, strict=True):

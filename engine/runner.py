@@ -153,6 +153,7 @@ def _run_chunks(
     timeout: float,
     results: dict[int, TaskResult],
     final: bool,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Task]:
     """Run chunks in a fresh pool. Returns the tasks of chunks whose worker died or hung
     (all of them suspects: a dead worker breaks every future in flight). With ``final``,
@@ -174,6 +175,8 @@ def _run_chunks(
                     try:
                         for r in fut.result():
                             results[r.key] = r
+                        if progress is not None:
+                            progress(len(part))
                     except BrokenProcessPool:
                         broken = True
                         suspects.extend(part)
@@ -206,13 +209,14 @@ def evaluate_pooled(
     jobs: int,
     timeout: float = 60.0,
     chunk: int = 64,
+    progress: Callable[[int], None] | None = None,
 ) -> list[TaskResult]:
     """Evaluate in ``jobs`` worker processes. The centers of a chunk whose worker dies or
     outlives ``timeout`` seconds per center are retried alone, one at a time, in a fresh
     worker; a center that fails alone gets an error result. Results come in task order."""
     results: dict[int, TaskResult] = {}
     chunks = [list(tasks[i : i + chunk]) for i in range(0, len(tasks), chunk)]
-    suspects = _run_chunks(definitions, chunks, max(1, jobs), timeout, results, final=False)
+    suspects = _run_chunks(definitions, chunks, max(1, jobs), timeout, results, final=False, progress=progress)
     if suspects:
-        _run_chunks(definitions, [[t] for t in suspects], 1, timeout, results, final=True)
+        _run_chunks(definitions, [[t] for t in suspects], 1, timeout, results, final=True, progress=progress)
     return [results[t.key] for t in tasks]

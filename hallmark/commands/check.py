@@ -6,12 +6,18 @@ import argparse
 
 from engine import outputs
 from engine.check import ENGINES, Options, check, parse_as_of
-from hallmark.commands.common import add_lang, lang, render, write
+from hallmark.commands.common import ProgressBar, add_lang, lang, render, write
 
 
 def run(args: argparse.Namespace) -> int:
     outputs.get(args.format) if args.format != "text" else None  # an unknown format is an input error, early
-    options = Options(as_of=parse_as_of(args.as_of), jobs=args.jobs, engine=args.engine, timeout=args.timeout)
+    options = Options(
+        as_of=parse_as_of(args.as_of),
+        jobs=args.jobs,
+        engine=args.engine,
+        timeout=args.timeout,
+        progress=ProgressBar(args.progress),
+    )
     report = check(args.paths, args.standard, args.waivers, options)
     write(render(report, args.format, lang(args), args.verbose), args.output)
     return 1 if report.worst(args.fail_on, args.strict) else 0
@@ -31,5 +37,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     c.add_argument("--engine", choices=ENGINES, default="durable", help="durable (default) or python (reference)")
     c.add_argument("--timeout", type=float, default=60.0, help="seconds a batch of centers may take in the engine")
     c.add_argument("--verbose", action="store_true", help="text: list passes and not-applicable clauses too")
+    c.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_const",
+        const="always",
+        default=None,
+        help="draw a progress bar on stderr (default: for > 300 centers on a terminal)",
+    )
+    c.add_argument("--no-progress", dest="progress", action="store_const", const="never")
     add_lang(c)
     c.set_defaults(func=run)

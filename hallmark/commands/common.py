@@ -7,6 +7,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TextIO
 
 from engine import outputs
 from engine.errors import Location
@@ -54,3 +55,29 @@ def arg_location() -> Location:
 
 def add_lang(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help="language of messages")
+
+
+class ProgressBar:
+    """A progress bar on stderr. ``mode`` "always" draws it, "never" hides it; by default it is drawn
+    for more than ``PROGRESS_THRESHOLD`` centers when stderr is a terminal."""
+
+    def __init__(self, mode: str | None = None, stream: TextIO | None = None, width: int = 30) -> None:
+        self.mode = mode
+        self.stream = stream or sys.stderr
+        self.width = width
+
+    def shown(self, total: int) -> bool:
+        if self.mode is not None:
+            return self.mode == "always"
+        return total > PROGRESS_THRESHOLD and self.stream.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.shown(total):
+            return
+        filled = self.width * done // max(total, 1)
+        end = "\n" if done >= total else ""
+        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total}{end}")
+        self.stream.flush()
+
+
+PROGRESS_THRESHOLD = 300
