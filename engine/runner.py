@@ -16,6 +16,9 @@ never loads the C extension.
 from __future__ import annotations
 
 import copy
+import decimal
+import importlib
+import json
 import multiprocessing
 import os
 import time
@@ -28,6 +31,9 @@ from typing import Any
 
 SESSION = "hallmark"
 RULES_ENGINE = "durable_rules 2.0.28"
+# a batch's clock starts when it is submitted, so it includes starting a worker process,
+# importing durable_rules and registering rulesets: allow for that on a loaded machine
+STARTUP_GRACE = 5.0
 
 Match = tuple[str, str]  # (durable rule name, fact id)
 
@@ -72,6 +78,7 @@ class DurableEvaluator:
                 return act
 
         self._host = _Host()
+        self._engine = importlib.import_module("durable_rules_engine")
         self._registered: set[str] = set()
         self._errors = (de.MessageNotHandledException, de.MessageObservedException)
 
@@ -83,14 +90,49 @@ class DurableEvaluator:
     def evaluate(self, name: str, facts: list[dict[str, Any]]) -> list[Match]:
         self._matches.clear()
         batch = [{**f, "sid": SESSION} for f in facts]
+        rules = self._host.get_ruleset(name)
+        # the batch as JSON we write ourselves: durable_rules' parser crashes on exponents (1e-05)
+        text = facts_json(batch)
         try:
-            self._host.assert_facts(name, batch)
+            self._host._handle_function(
+                rules,
+                lambda _: rules._handle_result(self._engine.assert_facts(rules._handle, text), batch),
+                batch,
+                None,
+            )
         finally:
             try:
                 self._host.delete_state(name, SESSION)
             except Exception:
                 pass
         return list(self._matches)
+
+
+def _number(value: int | float) -> str:
+    if isinstance(value, int):
+        return str(value)
+    text = repr(value)
+    return format(decimal.Decimal(text), "f") if "e" in text or "E" in text else text
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, int | float):
+        return _number(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def facts_json(facts: list[dict[str, Any]]) -> str:
+    """Flat facts as JSON with every number written positionally (1e-05 → 0.00001)."""
+    return (
+        "["
+        + ",".join(
+            "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_scalar(v)}" for k, v in f.items()) + "}"
+            for f in facts
+        )
+        + "]"
+    )
 
 
 # ---------------------------------------------------------------- worker process
@@ -184,7 +226,7 @@ def _run_chunks(
                         for t in part:
                             results[t.key] = TaskResult(t.key, None, f"{type(exc).__name__}: {exc}")
                 now = time.monotonic()
-                hung = [f for f, (part, started) in running.items() if now - started > timeout]
+                hung = [f for f, (part, started) in running.items() if now - started > timeout + STARTUP_GRACE]
                 for f in hung:
                     suspects.extend(running.pop(f)[0])
                 if broken or hung:

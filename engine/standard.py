@@ -416,8 +416,12 @@ def load_standard(ref: str, _seen: tuple[str, ...] = ()) -> Standard:
                 doc.location(("extends",)),
             )
         sibling = path.parent / f"{parent_id}.yaml"
+        # beside the file first (a drafter's copy extends its sibling), else the bundled one; named as the user would
+        parent_ref = parent_id
+        if sibling.is_file() and not bundled:
+            parent_ref = os.path.join(os.path.dirname(ref), f"{parent_id}.yaml")
         try:
-            parent = load_standard(str(sibling) if sibling.is_file() else parent_id, (*_seen, doc.data.get("id", "")))
+            parent = load_standard(parent_ref, (*_seen, doc.data.get("id", "")))
         except InputError as exc:
             if any(p.code == "unknown_standard" for p in exc.problems):
                 raise InputError.one(

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from engine import outputs
-from engine.errors import Location
+from engine.errors import InputError, Location
 from engine.outputs.base import is_binary, render_bytes
 from engine.report import Report
 
@@ -30,11 +30,25 @@ def write(text: str | bytes, output: str | None) -> None:
             sys.stdout.write(text)
         return
     target = Path(output)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        if target.is_dir():
+            raise IsADirectoryError(21, "is a directory")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputError.one(
+            "unwritable_output",
+            f"无法写入报告文件：{exc.strerror or exc}",
+            f"cannot write the report: {exc.strerror or exc}",
+            Location(output),
+            expected="a writable file path",
+        ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(text if isinstance(text, bytes) else text.encode("utf-8"))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
