@@ -213,6 +213,10 @@ def requirements(
     values = _values(clause, kind.parameters(spec), tier, day)
     if values is None:
         return []
+    try:  # a malformed rule or a wrong-typed value is lint's wrong_parameter_type, not a requirement
+        kind.compile(spec, values, tier, standard.registries)
+    except (SpecError, KeyError, TypeError, ValueError):
+        return []
     base = dict(clause=clause, side=side or clause.standard_id, via=via, tier=tier, day=day, kind=rule.kind)
     params = tuple(sorted((k, _hashable(v)) for k, v in values.items()))
     name = rule.kind

@@ -42,7 +42,6 @@ from engine.report import STATUS_TEXT, Report, Result, Status
 from engine.rulebook import Rulebook, load_rulebook
 from engine.source import load_document
 from engine.standard import NO_VALUE, Standard, bundled_ids, load_standard
-from engine.text import Text
 
 AREAS = ("org", "fun", "hal", "dep", "mat", "net", "sup", "per", "tim")
 
@@ -650,4 +649,4 @@ def english_status(world: World, clause: str, status: str, expected: str | None)
         assert expected in _flatten(result.expected), f"{clause}: expected {result.expected!r}"
 
 
-__all__ = ["Text", "World"]
+__all__ = ["World"]
