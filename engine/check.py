@@ -83,7 +83,7 @@ def evaluate(
     for key, center in enumerate(sorted(centers, key=lambda c: c.id)):
         facts = build_facts(center, registries)
         ruleset = compile_standard(standard, rulebook, center.tier, as_of)
-        definitions.setdefault(ruleset.name, ruleset.durable_definition())
+        definitions.setdefault(ruleset.name, ruleset.definition)
         prepared.append((center, facts, ruleset))
         tasks.append(runner.Task(key, center.id, ruleset.name, facts.facts))
 

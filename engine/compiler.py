@@ -39,6 +39,7 @@ class CompiledRuleset:
     as_of: dt.date
     clauses: list[CompiledClause]
     rule_index: dict[str, tuple[str, str]] = field(default_factory=dict)  # durable rule name → (clause, tag)
+    definition: dict[str, Any] = field(default_factory=dict)  # durable_definition(), computed once
 
     def conditions(self) -> list[tuple[str, Condition]]:
         """(durable rule name, condition) for every evaluable clause, in clause order."""
@@ -152,7 +153,7 @@ def compile_standard(standard: Standard, rulebook: Rulebook, tier: str, as_of: d
         return cached
     clauses = [compile_clause(c, rulebook, standard, tier, as_of) for c in standard.clauses]
     rs = CompiledRuleset("", standard, tier, as_of, clauses)
-    definition = rs.durable_definition()
+    definition = rs.definition = rs.durable_definition()
     # the name is the content hash: durable_rules refuses a reused name, and equal content may share one
     rs.name = (
         "hm_" + hashlib.sha256(json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:24]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from engine.errors import Location
@@ -101,8 +102,7 @@ def build_facts(center: Any, registries: Registries) -> CenterFacts:
             path = ("departments", i)
             key, known = _normalise(dep.get("id"), dep.get("name"), dep_table)
             if not known and dep_table:
-                close = difflib.get_close_matches(str(dep.get("id")), list(dep_table), n=3, cutoff=0.4)
-                ids = sorted({dep_table[c] for c in close})
+                ids = _closest(str(dep.get("id")), tuple(dep_table.items()))
                 out.notices.append(
                     Notice(
                         "unknown_department",
@@ -158,6 +158,14 @@ def build_facts(center: Any, registries: Registries) -> CenterFacts:
 
     out.facts.append(center_fact)  # the center fact last (design.md)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _closest(raw: str, table: tuple[tuple[str, str], ...]) -> list[str]:
+    """The known ids whose names or aliases look most like ``raw`` (for the unknown_department notice)."""
+    close = difflib.get_close_matches(raw, [alias for alias, _ in table], n=3, cutoff=0.4)
+    ids = dict(table)
+    return sorted({ids[c] for c in close})
 
 
 def _item_fact(ft: str, i: int, key: str, raw: dict[str, Any], derived: dict[str, Any]) -> dict[str, Any]:

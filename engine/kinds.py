@@ -384,7 +384,8 @@ class AllItemsWhere(Kind):
             base = (*scope, *filters)
             # in scope: every where-check holds; "bad": in scope and the field offends
             conditions.append(on(ft, *base, *checks, *bad_atoms, tag="bad"))
-            conditions.append(on(ft, *base, *checks, tag="sel"))
+            if spec.get("empty") == "not_declared":  # only then does "nothing in scope" matter
+                conditions.append(on(ft, *base, *checks, tag="sel"))
             # lacking: no where-check contradicted, and a where-field or the field itself undeclared
             conditions += _lack_conditions(ft, base, checks, tag="lack")
             if "at_most_field" not in spec:

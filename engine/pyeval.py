@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.compiler import CompiledRuleset
-from engine.kinds import Atom
+from engine.kinds import Atom, Condition
 
 _MISSING = object()
 
@@ -41,11 +41,24 @@ def atom_holds(atom: Atom, fact: dict[str, Any]) -> bool:
     return {"lt": have < value, "lte": have <= value, "gt": have > value, "gte": have >= value}[op]
 
 
+def _index(ruleset: CompiledRuleset) -> dict[str, list[tuple[str, Condition]]]:
+    """Conditions by the fact type their first atom names (every condition starts with ``t == …``)."""
+    by_type: dict[str, list[tuple[str, Condition]]] = {}
+    for rule_name, cond in ruleset.conditions():
+        by_type.setdefault(cond.fact_type(), []).append((rule_name, cond))
+    return by_type
+
+
+_INDEX: dict[str, dict[str, list[tuple[str, Condition]]]] = {}
+
+
 def evaluate(ruleset: CompiledRuleset, facts: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    conditions = ruleset.conditions()
+    index = _INDEX.get(ruleset.name)
+    if index is None:
+        index = _INDEX[ruleset.name] = _index(ruleset)
     out = []
     for fact in facts:
-        for rule_name, cond in conditions:
-            if all(atom_holds(a, fact) for a in cond.atoms):
+        for rule_name, cond in index.get(fact["t"], ()):
+            if all(atom_holds(a, fact) for a in cond.atoms[1:]):
                 out.append((rule_name, fact["id"]))
     return out

@@ -14,6 +14,7 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -143,11 +144,11 @@ class Registries:
     def merged(self, child: Registries) -> Registries:
         return Registries({**self.departments, **child.departments}, {**self.matters, **child.matters})
 
-    @property
+    @cached_property
     def department_aliases(self) -> dict[str, str]:
         return _alias_table(self.departments)
 
-    @property
+    @cached_property
     def matter_aliases(self) -> dict[str, str]:
         return _alias_table(self.matters)
 
@@ -208,7 +209,7 @@ class Standard:
                 return c
         raise KeyError(clause_id)
 
-    @property
+    @cached_property
     def registries(self) -> Registries:
         base = self.parent.registries if self.parent else Registries()
         return base.merged(self.own_registries)
