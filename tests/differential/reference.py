@@ -37,7 +37,7 @@ TIERS = ("city", "county", "township", "village")
 ALL = TIERS
 CITY_COUNTY = ("city", "county")
 
-# norms.md: "none < unit < deputy_section < full_section < deputy_division < full_division < deputy_bureau < full_bureau"
+# norms.md: none < unit < deputy_section < full_section < deputy_division < full_division < deputy_bureau < full_bureau
 RANK_ORDER = [
     "none",
     "unit",

@@ -23,6 +23,8 @@ from typing import Any
 from hypothesis import strategies as st
 from reference import CATALOGUE, DEPARTMENTS, MANDATORY_DEPARTMENTS, TIERS
 
+from engine.center import center_schema
+
 D = dt.date.fromisoformat
 
 # On and either side of every in-force and parameter date (sjz-current 2011-01-01, cn-2011-22
@@ -43,12 +45,28 @@ AS_OF_DATES = tuple(
     )
 )
 
-# Hall areas on and either side of every tier minimum. No float that JSON writes with an exponent
-# (1e-05, 1e+16): durable_rules crashes the process on those, see
-# test_areas_written_with_an_exponent_get_the_same_findings_from_all_three.
-AREAS = (1, 49, 49.5, 50, 51, 199, 200, 200.5, 201, 2999, 2999.9, 3000, 3000.5, 9999, 10000, 10000.25, 25000, 2**63)
-# Time limits: small ones, and integers past the 64-bit range (valid per the schema).
-LEGAL_DAYS = (0, 5, 20, 2**63)
+
+def _maximum(*path: str) -> int | float | None:
+    """The schema's ``maximum`` for a field (``"matters", "legal_days"``), if it sets one."""
+    node: Any = center_schema()
+    for part in path:
+        node = node["properties"][part]
+        node = node.get("items", node)
+    value = node.get("maximum")
+    return value if isinstance(value, int | float) else None
+
+
+# The largest values the center schema admits; without a maximum, integers past the 64-bit range.
+AREA_MAX = _maximum("hall", "area_m2") or 2**63
+DAYS_MAX = min(_maximum("matters", "legal_days") or 2**63 + 1, _maximum("matters", "promised_days") or 2**63 + 1)
+POSTS_MAX = _maximum("organization", "approved_posts") or 2**64
+
+# Hall areas on and either side of every tier minimum, and the largest admitted. No float that JSON
+# writes with an exponent (1e-05): durable_rules crashed the process on those, and a crash here would
+# take the test session with it; test_areas_written_with_an_exponent_* checks them in a worker process.
+AREAS = (1, 49, 49.5, 50, 51, 199, 200, 200.5, 201, 2999, 2999.9, 3000, 3000.5, 9999, 10000, 10000.25, 25000, AREA_MAX)
+# Time limits: small ones, and the largest admitted (promised one day over legal at the top).
+LEGAL_DAYS = (0, 5, 20, DAYS_MAX - 1)
 NATURES = ("administrative_organ", "public_institution", "internal_agency", "none")
 RANKS = (
     "full_bureau",
@@ -62,8 +80,6 @@ RANKS = (
 )
 STAFFING = ("administrative", "career", "mixed", "none")
 FUNCTIONS = ("coordination", "supervision", "guidance", "planning")
-AUTHORIZATION = ("full", "partial", "none")
-INTEGRATION = ("integrated", "double_entry", "none")
 MATTER_TYPES = (
     "administrative_licensing",
     "administrative_payment",
@@ -71,7 +87,6 @@ MATTER_TYPES = (
     "other_power",
     "public_service",
 )
-HANDLED_AT = ("window", "back_office", "outside")
 E_SUPERVISION = ("integrated", "separate_entry", "none")
 FREQUENCIES = ("monthly", "quarterly", "yearly", "none")
 
@@ -164,7 +179,7 @@ def department_entry(draw: st.DrawFn, spelled: str, p_good: int) -> dict[str, An
     _put(dep, "name", name)
     _put(dep, "resident", _pick(draw, True, (False, ABSENT), p_good))
     _put(dep, "chief_representative", _pick(draw, True, (False, ABSENT), p_good))
-    _put(dep, "window_authorization", _pick(draw, "full", ("partial", "none", ABSENT), p_good))
+    _put(dep, "window_authorization", _pick(draw, "full", ("partial", "none", ABSENT), p_good))  # 小权进大权不进
     _put(dep, "system_integration", _pick(draw, "integrated", ("double_entry", "none", ABSENT), p_good))
     return dep
 
@@ -246,7 +261,7 @@ def matter_entry(draw: st.DrawFn, matter_id: str | None, tier_deps: tuple[str, .
     if legal is ABSENT:
         _put(mat, "promised_days", draw(_choice((ABSENT, 3))))
     else:
-        _put(mat, "promised_days", draw(_choice((ABSENT, legal, max(0, legal - 1), legal + 1, 0))))
+        _put(mat, "promised_days", draw(_choice((ABSENT, legal, max(0, legal - 1), min(legal + 1, DAYS_MAX), 0))))
     return mat
 
 
@@ -285,8 +300,7 @@ def centers(draw: st.DrawFn, tier: str | None = None) -> dict[str, Any]:
         "id": "c",
         "name": draw(_choice(("石家庄市新华区政务服务中心", "正定镇便民服务中心", "Center"))),
         "tier": tier,
-        "region_code": {"city": "130100", "county": "130105"}.get(tier)
-        or draw(_choice(("130105001", "130105001201"))),
+        "region_code": {"city": "130100", "county": "130105"}.get(tier) or draw(_choice(("130105001", "130105001201"))),
     }
     if draw(st.booleans()):
         c["parent"] = "130100-city"
@@ -295,12 +309,14 @@ def centers(draw: st.DrawFn, tier: str | None = None) -> dict[str, Any]:
 
     if draw(PERCENT) >= 10:
         org: dict[str, Any] = {}
-        good_nature, good_staff = draw(_choice((("administrative_organ", "administrative"), ("public_institution", "career"))))
+        good_nature, good_staff = draw(
+            _choice((("administrative_organ", "administrative"), ("public_institution", "career")))
+        )
         _put(org, "nature", _pick(draw, good_nature, (*NATURES, ABSENT), p))
         good_rank = draw(_choice(GOOD_RANKS.get(tier, ("unit",))))
         _put(org, "rank", _pick(draw, good_rank, (*RANKS, ABSENT), p))
         _put(org, "staffing", _pick(draw, good_staff, (*STAFFING, ABSENT), p))
-        _put(org, "approved_posts", draw(_choice((ABSENT, 0, 2, 3, 4, 15, 2**64))))
+        _put(org, "approved_posts", draw(_choice((ABSENT, 0, 2, 3, 4, 15, POSTS_MAX))))
         fn_mode = draw(_choice(("all", "subset", "absent")))
         if fn_mode == "all":
             org["functions"] = ["coordination", "supervision", "guidance"]
@@ -347,7 +363,7 @@ Case = tuple[dict[str, Any], dict[str, tuple[dt.date, ...]]]  # a center, and it
 
 
 def center_cases(min_size: int = 1, max_size: int = 20) -> st.SearchStrategy[list[Case]]:
-    """1–20 centers, all different, numbered ``c00``, ``c01`` …, each with its own as-of dates.
+    """1 to 20 centers, all different, numbered ``c00``, ``c01`` …, each with its own as-of dates.
 
     The dates are drawn with each center: dates drawn once per batch let hypothesis spend its
     examples re-running one batch on other days."""
