@@ -366,6 +366,20 @@ def compare_standards(
 # ---------------------------------------------------------------- rendering
 
 
+def _tier_head(zh: bool) -> list[str]:
+    if zh:
+        return ["层级", "中心", "状态有变", "合规（前）", "合规（后）", "转为不合规", "转为合规"]
+    return [
+        "tier",
+        "centers",
+        "changed",
+        "compliant before",
+        "compliant after",
+        "newly non-compliant",
+        "newly compliant",
+    ]
+
+
 def _tier(t: str, zh: bool) -> str:
     return TIER_ZH.get(t, "全部") if zh else t
 
@@ -400,19 +414,7 @@ def render_text(report: ImpactReport, lang: str = "zh") -> str:
         "",
         "按层级" if zh else "by tier",
     ]
-    head = (
-        ["层级", "中心", "状态有变", "合规（前）", "合规（后）", "转为不合规", "转为合规"]
-        if zh
-        else [
-            "tier",
-            "centers",
-            "changed",
-            "compliant before",
-            "compliant after",
-            "newly non-compliant",
-            "newly compliant",
-        ]
-    )
+    head = _tier_head(zh)
     rows = [[_tier(t, zh), *(str(v) for v in s.values())] for t, s in report.by_tier().items()]
     out += _table(head, rows)
     out += ["", "按条款" if zh else "by clause"]
@@ -492,19 +494,7 @@ def render_markdown(report: ImpactReport, lang: str = "zh") -> str:
         f"## {'按层级' if zh else 'By tier'}",
         "",
     ]
-    head = (
-        ["层级", "中心", "状态有变", "合规（前）", "合规（后）", "转为不合规", "转为合规"]
-        if zh
-        else [
-            "tier",
-            "centers",
-            "changed",
-            "compliant before",
-            "compliant after",
-            "newly non-compliant",
-            "newly compliant",
-        ]
-    )
+    head = _tier_head(zh)
     out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     out += ["| " + " | ".join([_tier(t, zh), *map(str, s.values())]) + " |" for t, s in report.by_tier().items()]
     out += ["", f"## {'按条款' if zh else 'By clause'}", ""]

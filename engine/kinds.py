@@ -447,34 +447,31 @@ class _Coverage(Kind):
         return Outcome("pass", compiled.expected, [])
 
 
-class AllResident(_Coverage):
+class _ListParameter(_Coverage):
+    """The requirement keys are the parameter's list; each key needs an item holding ``checks``."""
+
+    allowed = frozenset({"list", "parameter"})
+    required = frozenset({"list", "parameter"})
+    checks: ClassVar[list[Atom]] = []
+
+    def requirements(
+        self, spec: dict[str, Any], values: dict[str, Any], tier: str, registries: Registries
+    ) -> list[tuple[str, list[Atom]]]:
+        keys = values[spec["parameter"]]
+        if not isinstance(keys, list):
+            raise SpecError(f"{self.name} needs a list parameter")
+        return [(k, list(self.checks)) for k in keys]
+
+
+class AllResident(_ListParameter):
     name = "all_resident"
     doc = "Every department in the parameter's list is listed with resident: true (an empty list passes)."
-    allowed = frozenset({"list", "parameter"})
-    required = frozenset({"list", "parameter"})
-
-    def requirements(
-        self, spec: dict[str, Any], values: dict[str, Any], tier: str, registries: Registries
-    ) -> list[tuple[str, list[Atom]]]:
-        keys = values[spec["parameter"]]
-        if not isinstance(keys, list):
-            raise SpecError("all_resident needs a list parameter")
-        return [(k, [("resident", "eq", True)]) for k in keys]
+    checks: ClassVar[list[Atom]] = [("resident", "eq", True)]
 
 
-class IncludesAll(_Coverage):
+class IncludesAll(_ListParameter):
     name = "includes_all"
     doc = "The list field (e.g. organization.functions) includes every value in the parameter's list."
-    allowed = frozenset({"list", "parameter"})
-    required = frozenset({"list", "parameter"})
-
-    def requirements(
-        self, spec: dict[str, Any], values: dict[str, Any], tier: str, registries: Registries
-    ) -> list[tuple[str, list[Atom]]]:
-        keys = values[spec["parameter"]]
-        if not isinstance(keys, list):
-            raise SpecError("includes_all needs a list parameter")
-        return [(k, []) for k in keys]
 
 
 class CatalogueInCenter(_Coverage):
