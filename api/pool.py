@@ -9,9 +9,9 @@ handed to ``engine.check.evaluate`` as ``Options.pool``:
   inside the worker: durable_rules is imported there only, never in the server);
 - a worker that dies (``BrokenProcessPool``) or holds a center longer than the
   timeout costs the pool, not the server: the pool is replaced, and the centers that
-  were in flight are evaluated again by ``runner.evaluate_pooled`` — one at a time in
-  a fresh process — so the culprit gets status ``error`` and every other center its
-  real verdict;
+  were in flight are evaluated again one at a time, each in a fresh process (timeout
+  plus the runner's start-up grace), so the culprit gets status ``error`` and every
+  other center its real verdict;
 - rulesets cannot be unregistered from a durable_rules host, so the pool is
   recycled after it has seen ``max_rulesets`` distinct rulesets (many ``as_of`` dates).
 
@@ -95,7 +95,8 @@ class WorkerPool:
         if not tasks:
             return []
         pool = self._acquire(list(definitions))
-        parts = [list(tasks[i : i + self.chunk]) for i in range(0, len(tasks), self.chunk)]
+        size = max(1, min(self.chunk, -(-len(tasks) // self.jobs)))  # spread small requests over the workers
+        parts = [list(tasks[i : i + size]) for i in range(0, len(tasks), size)]
         results: dict[int, runner.TaskResult] = {}
         suspects: list[runner.Task] = []
         running: dict[Future[list[runner.TaskResult]], tuple[list[runner.Task], float | None]] = {}
@@ -128,8 +129,25 @@ class WorkerPool:
                     running.pop(fut)
                     suspects.extend(part)
                     self._discard(pool)
-        if suspects:
+        for t in suspects:
             # each suspect alone, in a fresh process: the culprit gets `error`, the others their verdict
-            for r in runner.evaluate_pooled(definitions, suspects, 1, timeout, chunk=1):
-                results[r.key] = r
+            results[t.key] = self._alone(definitions, t, timeout)
         return [results[t.key] for t in tasks]
+
+    @staticmethod
+    def _alone(definitions: dict[str, dict[str, Any]], task: runner.Task, timeout: float) -> runner.TaskResult:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"))
+        grace = float(getattr(runner, "STARTUP_GRACE", 5.0))  # a fresh worker imports the engine first
+        try:
+            return pool.submit(runner.evaluate_in_process, definitions, [task]).result(timeout=timeout + grace)[0]
+        except (BrokenProcessPool, CancelledError, TimeoutError):
+            return runner.TaskResult(
+                task.key, None, f"the rules engine crashed or gave no verdict within {timeout:g} s on this center"
+            )
+        finally:
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                try:
+                    proc.kill()
+                except Exception:
+                    pass
+            pool.shutdown(wait=False, cancel_futures=True)

@@ -10,7 +10,6 @@ import datetime as dt
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from api.pool import WorkerPool
 from api.problems import error_item
@@ -22,9 +21,8 @@ from engine.errors import InputError, Location, Problem
 from engine.impact import ImpactReport, compare
 from engine.report import CenterReport, Report, Status
 from engine.rulebook import Rulebook, load_rulebook
-from engine.source import Document, load_document
+from engine.source import load_document
 from engine.standard import Standard, bundled_dir, bundled_ids, load_standard
-from engine.text import Text
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
@@ -40,54 +38,6 @@ def overall(verdicts: Sequence[str]) -> str:
         if worst in verdicts:
             return worst
     return "compliant"
-
-
-def _has_surrogate(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
-
-
-def repair_surrogates(doc: Document) -> list[Problem]:
-    """JSON writes a character outside the BMP (𠀀, an emoji) as a UTF-16 pair of ``\\u`` escapes,
-    which the YAML reader leaves as two lone surrogates: join such pairs in place; a lone
-    surrogate (no character at all) is an input problem, as is one in a key."""
-    problems: list[Problem] = []
-
-    def bad(path: tuple[str | int, ...], key: bool) -> None:
-        problems.append(
-            Problem(
-                "invalid_unicode",
-                Text(
-                    f"{'键' if key else '文本'}含有不成对的 UTF-16 代理码位（\\ud800-\\udfff）",
-                    f"{'a key' if key else 'the text'} holds an unpaired UTF-16 surrogate (\\ud800-\\udfff)",
-                ),
-                doc.location(path),
-                path,
-                "Unicode text",
-            )
-        )
-
-    def fix(value: Any, path: tuple[str | int, ...]) -> Any:
-        if isinstance(value, str):
-            if not _has_surrogate(value):
-                return value
-            try:
-                return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
-            except UnicodeDecodeError:
-                bad(path, False)
-                return value
-        if isinstance(value, dict):
-            for key in list(value):
-                if _has_surrogate(key):
-                    bad((*path, key), True)
-                value[key] = fix(value[key], (*path, key))
-            return value
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                value[i] = fix(item, (*path, i))
-        return value
-
-    doc.data = fix(doc.data, ())
-    return problems
 
 
 @dataclass
@@ -209,10 +159,6 @@ class Checker:
         except InputError as exc:
             self.store.reject(check_id, [error_item(p) for p in exc.problems])
             return Outcome(check_id, "rejected", problems=exc.problems)
-        surrogates = repair_surrogates(doc)
-        if surrogates:
-            self.store.reject(check_id, [error_item(p) for p in surrogates])
-            return Outcome(check_id, "rejected", problems=surrogates)
         try:
             centers = parse_centers(doc)
         except InputError as exc:
@@ -263,7 +209,6 @@ class Checker:
             if check_id not in parsed:
                 try:
                     doc = load_document(body, filename)
-                    repair_surrogates(doc)
                     parsed[check_id] = {c.id: c for c in parse_centers(doc)}
                 except InputError:
                     parsed[check_id] = {}  # judged once, so it parsed once; a stricter engine may refuse it now

@@ -84,7 +84,7 @@ class _Builder:
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
                     self._problem("bad_key", "键必须是字符串", "a key must be a plain string", key_node, path)
                     continue
-                key = key_node.value
+                key = self._text(key_node.value, key_node, (*path, key_node.value))
                 if key in out:
                     first = self.spans.get((*path, key))
                     self._problem(
@@ -115,6 +115,8 @@ class _Builder:
                 path,
             )
             return None
+        if isinstance(value, str):
+            return self._text(value, node, path)
         if isinstance(value, bool) and node.style is None and node.value in YAML11_BOOL_WORDS:
             self.bool_words.add(path)
         if isinstance(value, dt.datetime):
@@ -126,6 +128,23 @@ class _Builder:
         if isinstance(value, float) and not math.isfinite(value):  # NaN, .inf
             self._problem("wrong_type", "不是有效的数值", "not a valid (finite) number", node, path)
         return value
+
+    def _text(self, value: str, node: yaml.Node, path: Path) -> str:
+        """JSON writes a character outside the BMP (𡐓, an emoji) as a pair of ``\\u`` escapes, which the
+        YAML reader leaves as two lone surrogates: join such pairs; a lone surrogate is no character."""
+        if not any("\ud800" <= ch <= "\udfff" for ch in value):
+            return value
+        try:
+            return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+        except UnicodeDecodeError:
+            self._problem(
+                "invalid_unicode",
+                "文本含有不成对的 UTF-16 代理码位（\\ud800-\\udfff）",
+                "the text holds an unpaired UTF-16 surrogate (\\ud800-\\udfff)",
+                node,
+                path,
+            )
+            return value
 
     def _problem(self, code: str, zh: str, en: str, node: yaml.Node, path: Path) -> None:
         self.problems.append(Problem(code, Text(zh, en), _loc(self.file, node), path))

@@ -77,15 +77,15 @@ class Live:
         return httpx.Client(base_url=self.base, timeout=60, **kw)
 
     def key(self, role: str) -> str:
-        out = subprocess.run(
-            [*hallmark_command(), "keys", "create", "--role", role, "--name", f"live {role}"],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
-        return out.stdout.strip()
+        """A new key in the server's database (in-process: the CLI is tested on its own)."""
+        from api.settings import Settings
+        from api.store import Store
+
+        store = Store(Settings.from_env(self.env).database_url)
+        try:
+            return store.create_key(role, f"live {role}")[1]
+        finally:
+            store.dispose()
 
 
 def start_server(env: dict[str, str], log: Path, timeout: float = 90) -> tuple[subprocess.Popen[bytes], str]:

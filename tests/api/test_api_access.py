@@ -119,7 +119,9 @@ def test_every_state_changing_request_is_audited(api: Api) -> None:
     assert any(e["key_id"] == key_id for e in entries)
 
 
-def test_hallmark_keys_create_prints_a_working_key_once(db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_hallmark_keys_create_prints_a_working_key_once(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     env = server_env(db_url)
     out = subprocess.run(
         [*hallmark_command(), "keys", "create", "--role", "reviewer", "--name", "审核员"],
@@ -130,19 +132,23 @@ def test_hallmark_keys_create_prints_a_working_key_once(db_url: str, tmp_path) -
     )
     assert out.returncode == 0, out.stderr
     key = out.stdout.strip()
-    assert key.startswith("hm_") and "\n" not in key
+    assert key.startswith("hm_") and "\n" not in key and "shown only now" in out.stderr
     store = Store(db_url)
     try:
         principal = store.authenticate(key)
         assert principal is not None and principal.role == "reviewer"
-        listed = subprocess.run(
-            [*hallmark_command(), "keys", "list"], env=env, capture_output=True, text=True, timeout=120
-        )
-        assert principal.key_id in listed.stdout and key not in listed.stdout
-        revoke = subprocess.run(
-            [*hallmark_command(), "keys", "revoke", principal.key_id], env=env, capture_output=True, text=True
-        )
-        assert revoke.returncode == 0, revoke.stderr
+        for name in ("DATABASE_URL", "HALLMARK_DB"):
+            monkeypatch.delenv(name, raising=False)
+            if name in env:
+                monkeypatch.setenv(name, env[name])
+        from hallmark.cli import main
+
+        capsys.readouterr()
+        assert main(["keys", "list"]) == 0
+        listed = capsys.readouterr().out
+        assert principal.key_id in listed and key not in listed
+        assert main(["keys", "revoke", principal.key_id]) == 0
         assert store.authenticate(key) is None
+        assert main(["keys", "revoke", principal.key_id]) == 1
     finally:
         store.dispose()

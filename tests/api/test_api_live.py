@@ -170,7 +170,7 @@ def test_schemathesis_finds_no_server_error(live: Live, tmp_path) -> None:  # ty
         "--phases",
         "examples,fuzzing,stateful",
         "--max-examples",
-        "25",
+        "20",
         "--seed",
         "20161130",
         "--workers",
@@ -182,7 +182,6 @@ def test_schemathesis_finds_no_server_error(live: Live, tmp_path) -> None:  # ty
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "", "NO_COLOR": "1"}
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path)
     output = run.stdout + run.stderr
-    print(output[-1500:])
     assert run.returncode == 0, output[-6000:]
     generated = re.search(r"(\d+) generated", output)
     assert generated and int(generated.group(1)) >= 100, output[-3000:]
@@ -197,16 +196,10 @@ def test_an_engine_hang_is_a_timeout_error_not_a_stuck_server(tmp_path) -> None:
         f"sqlite:///{tmp_path / 'h.sqlite'}",
         HALLMARK_FAULT=f"hang:{CRASH_CENTER}",
         HALLMARK_JOBS="1",
-        HALLMARK_EVAL_TIMEOUT="1.5",
+        HALLMARK_EVAL_TIMEOUT="1",
     )
-    key = subprocess.run(
-        [*hallmark_command(), "keys", "create", "--role", "reviewer"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
     proc, base = start_server(env, tmp_path / "server.log")
+    key = Live(base, env, "", proc, tmp_path / "server.log").key("reviewer")
     try:
         good = load_document(example_bytes(), "x.yaml").data["center"]
         body = json.dumps({"centers": [good, {**good, "id": CRASH_CENTER}]}, ensure_ascii=False).encode()

@@ -158,3 +158,15 @@ def test_unreadable_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_document(str(tmp_path / "absent.yaml"), display="absent.yaml")
     assert [(p.code, str(p.location)) for p in info.value.problems] == [("unreadable_file", "absent.yaml")]
+
+
+def test_json_surrogate_pairs_become_one_character() -> None:
+    doc = load_document(b'{"name": "\\ud845\\udc13\\u4e2d"}', "pair.json")
+    assert doc.data == {"name": "\U00021413中"}
+
+
+def test_a_lone_surrogate_is_an_input_error_with_its_place() -> None:
+    with pytest.raises(InputError) as caught:
+        load_document(b'{\n  "name": "\\udc13"\n}', "lone.json")
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.location.line, problem.location.column) == ("invalid_unicode", 2, 11)
