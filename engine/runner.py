@@ -232,7 +232,13 @@ def _run_chunks(
                 now = time.monotonic()
                 hung = [f for f, (part, started) in running.items() if now - started > timeout + STARTUP_GRACE]
                 for f in hung:
-                    suspects.extend(running.pop(f)[0])
+                    part = running.pop(f)[0]
+                    if len(part) == 1:  # a hang is its own future's: a center alone that hangs is the culprit
+                        results[part[0].key] = TaskResult(
+                            part[0].key, None, f"timeout: the rules engine gave no verdict within {timeout:g} s"
+                        )
+                    else:
+                        suspects.extend(part)
                 if broken or hung:
                     # the pool is gone or must be killed: what was still in flight runs again as it was
                     queue.extendleft(part for part, _ in running.values())
