@@ -29,12 +29,14 @@ demo: $(STAMP)
 	$(BIN)/hallmark demo
 
 # Headless Chromium (and CJK fonts for its screenshots) for the HTML report tests
-# (tests/unit/outputs/test_fmt_html.py, tests/unit/test_matrix.py). Tolerant: without apt-get
+# (tests/unit/outputs/test_fmt_html.py, tests/unit/test_matrix.py), and Debian's chromedriver
+# (chromium-driver) for the workbench's end-to-end tests (tests/ui). Tolerant: without apt-get
 # or root it says so, and those tests skip with a message.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
-	  echo "installing chromium and fonts-noto-cjk for the headless-browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) \
+	@{ command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; } \
+	  && command -v chromedriver >/dev/null 2>&1 || { \
+	  echo "installing chromium, chromium-driver and fonts-noto-cjk for the headless-browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk) \
 	    >/dev/null 2>&1 || echo "could not install chromium (no apt-get or not root): browser tests will skip"; }
 
 # PostgreSQL for the API suite's second storage backend (tests/api start a throwaway server on

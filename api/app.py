@@ -25,6 +25,7 @@ from api.routes import centers, checks, health, impact, keys, standards
 from api.service import Checker
 from api.settings import Settings
 from api.store import Store
+from api.ui import install as install_ui
 from engine.center import center_schema
 from engine.check import engine_version
 from engine.text import Text
@@ -222,6 +223,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     for module in (checks, centers, standards, impact, keys, health):
         app.include_router(module.router)
+    install_ui(app)  # the reviewer workbench at /ui (docs/ui.md)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(AuditLog, store=store)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
