@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean install chromium postgresql
+.PHONY: demo test lint bench bench-check bench-api clean install chromium postgresql
 
 $(BIN)/python:
 	@command -v gcc >/dev/null 2>&1 || { echo "gcc is needed to build durable_rules; installing"; \
@@ -54,9 +54,18 @@ test: $(STAMP) chromium postgresql
 	$(BIN)/hallmark standards coverage --summary
 	$(BIN)/python -m pytest -q
 
-# Load test of the compliance API (not part of `make test`): starts `hallmark serve` on loopback,
+# Benchmarks (not part of `make test`). `make bench`: both below. `make bench-check SIZES=10k,100k,641k`:
+# `hallmark check` on a seeded national-mix data set (bench/check_bench.py, bench/NOTES.md): end to end
+# and per stage, peak RSS, the reference evaluator's ratio and verdict disagreements; sizes 1k 10k 100k 641k.
+# `make bench-api`: load test of the compliance API: starts `hallmark serve` on loopback,
 # prints requests/s and p50/p95/p99 for single-center checks, writes bench/results/api_load-*.json.
-bench: $(STAMP)
+SIZES ?= 10k,100k
+bench: bench-check bench-api
+
+bench-check: $(STAMP)
+	$(BIN)/python bench/check_bench.py --sizes $(SIZES)
+
+bench-api: $(STAMP)
 	$(BIN)/python bench/api_load.py
 
 lint: $(STAMP)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import InputError, Location, Problem
-from engine.source import Document, Path, load_document, read_document
+from engine.source import Document, Path, load_document
 from engine.validate import (
     at,
     describe,
@@ -32,7 +32,7 @@ from engine.validate import (
 )
 
 TOP_LEVEL_KEYS = ("center", "centers")
-INPUT_SUFFIXES = (".yaml", ".yml", ".json")
+INPUT_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 
 
 class _Missing(enum.Enum):
@@ -99,7 +99,7 @@ class CenterDoc:
 
 
 def iter_input_files(paths: Sequence[str]) -> list[str]:
-    """Files as given; folders searched recursively (hidden ones skipped) for *.yaml, *.yml, *.json."""
+    """Files as given; folders searched recursively (hidden ones skipped) for *.yaml, *.yml, *.json, *.jsonl."""
     files, problems = _input_files(paths)
     if problems:
         raise InputError(problems)
@@ -107,12 +107,15 @@ def iter_input_files(paths: Sequence[str]) -> list[str]:
 
 
 def load_centers(paths: Sequence[str]) -> list[CenterDoc]:
-    """Every center of every file; one ``InputError`` with all problems of all files."""
-    files, problems = _input_files(paths)
+    """Every center of every file; one ``InputError`` with all problems of all files.
+    Each file is read by the fast path where it can, else by the strict loader (engine.fastload.load_unit)."""
+    from engine.fastload import load_unit, plan_units  # the fast path and JSON Lines
+
+    units, problems = plan_units(paths)
     centers: list[CenterDoc] = []
-    for file in files:
+    for unit in units:
         try:
-            centers.extend(_parse(read_document(file), check_duplicates=False))
+            centers.extend(load_unit(unit))
         except InputError as exc:
             problems.extend(exc.problems)
     problems.extend(_duplicate_ids(centers))

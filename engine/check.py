@@ -20,6 +20,8 @@ from engine.compiler import CompiledRuleset, compile_standard
 from engine.errors import InputError, Location
 from engine.facts import build_facts
 from engine.kinds import KINDS, Outcome
+from engine.pipeline import Outcome as StreamOutcome
+from engine.pipeline import check_stream
 from engine.report import CenterReport, Report, build_result
 from engine.rulebook import Rulebook, load_rulebook
 from engine.standard import Standard, load_standard
@@ -141,6 +143,51 @@ def _center_report(center, facts, ruleset: CompiledRuleset, result: runner.TaskR
         waiver = waivers.get((center.id, cc.clause.id))
         out.append(build_result(cc, outcome, facts, ruleset.standard.registries, waiver, as_of))
     return CenterReport(center.id, center.name, center.tier, center.file, center.sha256, out, facts.notices)
+
+
+def check_to(
+    paths: Sequence[str],
+    fmt: str,
+    output: str | None,
+    standard: str = "sjz-proposed",
+    waivers_file: str | None = None,
+    options: Options | None = None,
+) -> StreamOutcome:
+    """Check and write the report as json or jsonl to ``output`` (None: stdout) as centers finish,
+    in memory that does not grow with the input (engine/pipeline.py). Returns the exit-code facts."""
+    options = options or Options()
+    problems = []
+    try:
+        loaded_standard = load_standard(standard)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    try:
+        rulebook = load_rulebook()
+    except InputError as exc:
+        problems.extend(exc.problems)
+    waivers: dict[tuple[str, str], Waiver] = {}
+    if waivers_file:
+        try:
+            waivers = load_waivers(waivers_file)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        check(paths, standard, waivers_file, options)  # raises with every problem, the centers' included
+        raise InputError(problems)
+    return check_stream(
+        paths,
+        loaded_standard,
+        rulebook,
+        waivers,
+        fmt,
+        output,
+        as_of=options.as_of,
+        jobs=options.jobs,
+        engine=options.engine,
+        timeout=options.timeout,
+        clock=options.clock,
+        progress=options.progress,
+    )
 
 
 def check(

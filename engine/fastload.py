@@ -33,14 +33,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any
 
 import yaml
 
-from engine.errors import Location
-from engine.source import Document, Path, _NoAliasComposer, sha256_of
+from engine.center import CenterDoc, _center_bases, _input_files, _parse
+from engine.errors import InputError, Location, Problem
+from engine.source import MAX_DEPTH, Document, Path, _NoAliasComposer, load_document, read_document, sha256_of
+from engine.validate import at, schema_problems, schema_validator, wrong_type
 
 try:  # optional accelerators: without them the fast path still works, a little slower
     import orjson
@@ -184,6 +187,27 @@ def _value(text: str, col: int, line: int, file: str, path: Path, spans: dict[Pa
     return _plain(_plain_text(text, col))
 
 
+class _Places(dict):  # type: ignore[type-arg]
+    """Places kept as (line, column) pairs, handed out as ``Location``s (``spans[path].line`` works)."""
+
+    def __init__(self, file: str, pairs: dict[Path, Any]) -> None:
+        super().__init__(pairs)
+        self.file = file
+
+    def __getitem__(self, path: Path) -> Location:
+        line, col = dict.__getitem__(self, path)
+        return Location(self.file, line, col)
+
+    def get(self, path: Path, default: Any = None) -> Any:  # type: ignore[override]
+        return self[path] if path in self else default
+
+    def values(self) -> Any:  # type: ignore[override]
+        return [self[p] for p in self]
+
+    def items(self) -> Any:  # type: ignore[override]
+        return [(p, self[p]) for p in self]
+
+
 class FastDocument(Document):
     """A ``Document`` whose places are kept as (line, column) pairs and made ``Location``s when asked.
     It has no ``key_spans``: a document with any problem is read again by the strict loader, which
@@ -194,12 +218,10 @@ class FastDocument(Document):
         p = tuple(path)
         while p:
             if p in spans:
-                line, col = spans[p]  # type: ignore[misc]
-                return Location(self.file, line, col)
+                return spans[p]
             p = p[:-1]
         if () in spans:
-            line, col = spans[()]  # type: ignore[misc]
-            return Location(self.file, line, col)
+            return spans[()]
         return Location(self.file, 1, 1)
 
     def key_location(self, path: Path) -> Location:
@@ -207,15 +229,15 @@ class FastDocument(Document):
 
     def places(self) -> dict[Path, Location]:
         """The spans as ``Location``s (to compare with the strict loader's)."""
-        return {p: Location(self.file, lc[0], lc[1]) for p, lc in self.spans.items()}  # type: ignore[index]
+        return {p: Location(self.file, *dict.__getitem__(self.spans, p)) for p in self.spans}
 
 
 _LINE = re.compile(
     r"^( *)(?:(-)( +|$))?(?:([^\s:#'\"\[\]{},&*!|>%@`?\-<=][^\s:#]*(?: [^\s:#]+)*):(?: +|$))?(.*)$", re.M
 )
 _DECLINE = re.compile(
-    "[\t\r\\&*!{\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029\ufeff]"
-    "|^(?:---|\\.\\.\\.|%)",
+    r"[\t\r\\&*!{\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029\ufeff]"
+    r"|^(?:---|\.\.\.|%)",
     re.M,
 )
 
@@ -298,12 +320,14 @@ def _scan_yaml(text: str, file: str, digest: str) -> FastDocument:
         container[key] = _value(m.group(0), m.start(5) - m.start(0), line_no, file, kpath, spans)
     if pending is not None or root is None:
         raise Decline("empty value")
-    return FastDocument(root, file, spans, set(), digest, {})
+    return FastDocument(root, file, _Places(file, spans), set(), digest, {})
 
 
 # ---------------------------------------------------------------- JSON Lines
 
-_TOKEN = re.compile(r'\s*(?:("(?:[^"\\]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*")|([{}\[\],:])|(-?[0-9][0-9.]*|true|false|null))')
+_TOKEN = re.compile(
+    r'\s*(?:("(?:[^"\\]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*")|([{}\[\],:])|(-?[0-9][0-9.]*|true|false|null))'
+)
 _SURROGATE = re.compile(r"\\u[dD][89abAB]")
 
 
@@ -321,7 +345,7 @@ def scan_json_line(line: str, file: str, line_no: int, digest: str) -> FastDocum
         spans = _json_places(line, line_no)
     except (Decline, IndexError):
         return None
-    return FastDocument(data, file, spans, set(), digest, {})
+    return FastDocument(data, file, _Places(file, spans), set(), digest, {})
 
 
 def _json_places(line: str, line_no: int) -> dict[Path, Any]:
@@ -450,3 +474,172 @@ def fast_valid(instance: Any, schema_file: str = "center.schema.json") -> bool:
 
 def document_digest(raw: bytes) -> str:
     return sha256_of(raw)
+
+
+# ---------------------------------------------------------------- units of input
+
+JSONL_SLICE = 512 * 1024  # bytes of JSON Lines per unit
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A file, or a slice of whole lines of a JSON Lines file (bytes ``start:end``, first line ``line``)."""
+
+    file: str
+    start: int = 0
+    end: int = -1
+    line: int = 1
+
+    @property
+    def jsonl(self) -> bool:
+        return self.file.endswith(".jsonl")
+
+
+def plan_units(paths: Sequence[str]) -> tuple[list[Unit], list[Problem]]:
+    files, problems = _input_files(paths)
+    units: list[Unit] = []
+    for file in files:
+        if file.endswith(".jsonl"):
+            units.extend(_jsonl_slices(file))
+        else:
+            units.append(Unit(file))
+    return units, problems
+
+
+def _jsonl_slices(file: str) -> Iterator[Unit]:
+    try:
+        fh = open(file, "rb")
+    except OSError:
+        yield Unit(file)
+        return
+    with fh:
+        start, line = 0, 1
+        while True:
+            block = fh.read(JSONL_SLICE)
+            if not block:
+                break
+            tail = fh.readline()  # to the end of the line
+            block += tail
+            yield Unit(file, start, start + len(block), line)
+            start += len(block)
+            line += block.count(b"\n")
+
+
+def load_unit(unit: Unit) -> list[CenterDoc]:
+    """The centers of a unit, read as ``load_centers`` reads them; ``InputError`` with all its problems."""
+    if unit.jsonl:
+        return _load_jsonl(unit)
+    try:
+        with open(unit.file, "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return _parse(read_document(unit.file), check_duplicates=False)  # the strict loader says why
+    if not unit.file.endswith(".json"):
+        fast = _fast_yaml(raw, unit.file)
+        if fast is not None:
+            return fast
+    return _parse(load_document(raw, unit.file), check_duplicates=False)
+
+
+def _fast_yaml(raw: bytes, file: str) -> list[CenterDoc] | None:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    if not text.strip():
+        return None
+    doc = scan_yaml(text, file, sha256_of(raw))
+    if doc is None:
+        return None
+    problems: list[Problem] = []
+    bases = _center_bases(doc, problems)
+    if problems:
+        return None
+    centers = []
+    for base in bases:
+        data = at(doc.data, base)
+        if not isinstance(data, dict) or not fast_valid(data):
+            return None  # the strict loader explains it, with every key's place
+        centers.append(CenterDoc(data, doc, base))
+    return centers
+
+
+def _load_jsonl(unit: Unit) -> list[CenterDoc]:
+    try:
+        with open(unit.file, "rb") as fh:
+            fh.seek(unit.start)
+            raw = fh.read(unit.end - unit.start) if unit.end >= 0 else fh.read()
+    except OSError:
+        read_document(unit.file)  # raises unreadable_file
+        raise
+    centers: list[CenterDoc] = []
+    problems: list[Problem] = []
+    line_no = unit.line - 1
+    for raw_line in raw.split(b"\n"):
+        line_no += 1
+        if not raw_line.strip():
+            continue
+        if line_no == 1 and raw_line.startswith(b"\xef\xbb\xbf"):
+            raw_line = raw_line[3:]
+        digest = sha256_of(raw_line)
+        try:
+            text = raw_line.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        fast = scan_json_line(text, unit.file, line_no, digest) if text is not None else None
+        if fast is not None and fast_valid(fast.data):
+            centers.append(CenterDoc(fast.data, fast, ()))
+            continue
+        try:
+            centers.append(strict_jsonl_line(raw_line, unit.file, line_no))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return centers
+
+
+def _shift(loc: Location, line_no: int) -> Location:
+    return Location(loc.file, loc.line + line_no - 1, loc.column) if loc.line else Location(loc.file, line_no, 1)
+
+
+def strict_jsonl_line(raw: bytes, file: str, line_no: int) -> CenterDoc:
+    """One JSON Lines record through the strict loader: problems with their line (the record's) and column."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8", "replace")
+        raise InputError.one(
+            "bad_encoding",
+            f"文件不是 UTF-8 编码（第 {line_no} 行第 {exc.start} 字节）",
+            f"file is not UTF-8 (line {line_no}, byte {exc.start})",
+            Location(file, line_no, len(good) + 1),
+            expected="UTF-8 text",
+        ) from None
+    try:
+        json.loads(text)
+    except RecursionError:
+        raise InputError.one(
+            "too_deep", "嵌套层级过深", f"nesting deeper than {MAX_DEPTH} levels", Location(file, line_no, 1)
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise InputError.one(
+            "json_syntax",
+            f"JSON 语法错误：{exc.msg}",
+            f"JSON syntax error: {exc.msg}",
+            Location(file, line_no, exc.colno),
+            expected="valid JSON",
+        ) from None
+    try:
+        doc = load_document(text.replace("\t", " "), file)
+    except InputError as exc:
+        raise InputError([replace(p, location=_shift(p.location, line_no)) for p in exc.problems]) from None
+    doc.spans = {p: _shift(loc, line_no) for p, loc in doc.spans.items()}
+    doc.key_spans = {p: _shift(loc, line_no) for p, loc in doc.key_spans.items()}
+    doc.sha256 = sha256_of(raw)
+    if not isinstance(doc.data, dict):
+        raise InputError([wrong_type(doc, (), "center", "object", doc.data)])
+    found = schema_problems(schema_validator("center.schema.json"), doc, ())
+    if found:
+        raise InputError(found)
+    return CenterDoc(doc.data, doc, ())

@@ -20,6 +20,7 @@ import importlib
 import json
 import multiprocessing
 import os
+import re
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -35,6 +36,7 @@ RULES_ENGINE = "durable_rules 2.0.28"
 STARTUP_GRACE = 5.0
 
 Match = tuple[str, str]  # (durable rule name, fact id)
+_MATCH = re.compile(r'\{"([^"\\]*)":\{"m":\{"id": ?"([^"\\]*)"')
 
 
 @dataclass(frozen=True)
@@ -98,9 +100,16 @@ class DurableEvaluator:
             started = engine.start_action_for_state(handle, state)
             message = started[1] if started else None
             while message:
-                for rule, match in json.loads(message).items():
-                    if rule != "$sink":
-                        matches.append((rule, match["m"]["id"]))
+                # a match is {"<rule>":{"m":{"id": "<fact id>", …}}}: read the two names without
+                # parsing the whole fact (json.loads was 40 % of evaluation); anything else is parsed
+                head = _MATCH.match(message)
+                if head is not None and message.count('{"m":') == 1:
+                    if head.group(1) != "$sink":
+                        matches.append((head.group(1), head.group(2)))
+                else:
+                    for rule, match in json.loads(message).items():
+                        if rule != "$sink":
+                            matches.append((rule, match["m"]["id"]))
                 message = engine.complete_and_start_action(handle, state)
         finally:
             try:

@@ -35,7 +35,8 @@ from engine import impact as impact_mod
 from engine import outputs
 from engine.check import engine_version
 from engine.errors import InputError
-from engine.standard import Standard
+from engine.matrix import MARK
+from engine.standard import Registries, Standard
 
 HERE = Path(__file__).resolve().parent
 ENV = Environment(
@@ -355,29 +356,41 @@ def _submit(
 ) -> Response:
     found = guard(request)
     lang = _lang(request)
-    text = text.replace("\r\n", "\n")  # browsers send a textarea's lines with CRLF
-    keep = {"text": text, "standard": standard, "as_of": as_of, "filename": filename}
+    shown = {"text": text.replace("\r\n", "\n"), "filename": filename}  # browsers send a textarea with CRLF
+
+    def again(status_code: int, **extra: Any) -> HTMLResponse:
+        """The form again, with what was sent still in it."""
+        return _form_page(
+            request,
+            found,
+            text=shown["text"],
+            standard=standard,
+            as_of=as_of,
+            filename=shown["filename"],
+            status_code=status_code,
+            **extra,
+        )
+
     if not sessions.csrf_ok(_secret(request), found, csrf):
-        return _form_page(request, found, **keep, message=t("csrf", lang), status_code=403)
-    body = text.encode("utf-8")
+        return again(403, message=t("csrf", lang))
+    body = shown["text"].encode("utf-8")
     name = filename
     if uploaded:
         body, name = uploaded, upload_name
-        keep["text"] = uploaded.decode("utf-8", "replace")
+        shown["text"] = uploaded.decode("utf-8", "replace")
     if not body.strip():
-        return _form_page(request, found, **keep, message=t("check.empty", lang), status_code=422)
+        return again(422, message=t("check.empty", lang))
     day = None
     if as_of.strip():
         day = _date(as_of.strip())
         if day is None:
-            return _form_page(request, found, **keep, message=t("check.bad_date", lang), status_code=422)
+            return again(422, message=t("check.bad_date", lang))
     checker = _checker(request)
     sid = standard.strip() or checker.settings.default_standard
     try:
         loaded = checker.standard(sid)
     except InputError as exc:
-        problems = [error_item(p) for p in exc.problems]
-        return _form_page(request, found, **keep, message=pick(problems[0]["message"], lang), status_code=422)
+        return again(422, message=pick(error_item(exc.problems[0])["message"], lang))
     kind = _document_kind(name, body)
     stored_name = _stored_name(name, kind)
     outcome = checker.submit(
@@ -392,9 +405,8 @@ def _submit(
     )
     request.state.audit_submission = outcome.check_id
     if outcome.report is None:
-        problems = [error_item(p) for p in outcome.problems]
-        keep["filename"] = stored_name
-        return _form_page(request, found, **keep, problems=problems, status_code=422, check_id=outcome.check_id)
+        shown["filename"] = stored_name
+        return again(422, problems=[error_item(p) for p in outcome.problems], check_id=outcome.check_id)
     return RedirectResponse(f"/ui/checks/{outcome.check_id}", status_code=303)
 
 
@@ -581,7 +593,7 @@ def city_page(
     checker = _checker(request)
     sid = standard if standard in checker.known_standards() else checker.settings.default_standard
     std = _standard(request, sid)
-    registries = std.registries if std else views.Registries()
+    registries = std.registries if std else Registries()
     data = views.city_data(_store(request), sid, registries, None)
     shaped = views.city_view(data, lang, tier or None, area or None)
     titles = views.section_titles(std)
@@ -598,7 +610,7 @@ def city_page(
         areas=areas,
         dates=data.as_of_range,
         statuses=[s.value for s in views.BAR_STATUSES],
-        marks={s.value: m for s, m in views.MARK.items()},
+        marks={s.value: m for s, m in MARK.items()},
     )
 
 

@@ -128,7 +128,11 @@ def center_view(
     for order, (section, rs) in enumerate(groups.items()):
         ordered = sorted(
             enumerate(rs),
-            key=lambda ir: (ROW_ORDER[Status(ir[1]["status"])], -SEVERITY_RANK.get(ir[1].get("severity"), 0), ir[0]),
+            key=lambda ir: (
+                ROW_ORDER[Status(ir[1]["status"])],
+                -SEVERITY_RANK.get(str(ir[1].get("severity")), 0),
+                ir[0],
+            ),
         )
         items = [result_view(r, str(center["id"]), lang, registries) for _, r in ordered]
         worst = min((ROW_ORDER[Status(r["status"])] for r in rs), default=5)
@@ -351,8 +355,8 @@ def city_data(store: Store, standard_id: str, registries: Registries, owner: str
     if newest is None:
         return CityData(None, {}, {}, ("", ""))
     combined = {**newest, "centers": centers_json}
-    report: Report = report_from_json(combined)
-    matrix = build(report, cast(Sequence[CenterDoc], docs), registries)
+    merged: Report = report_from_json(combined)
+    matrix = build(merged, cast(Sequence[CenterDoc], docs), registries)
     return CityData(matrix, sources, sections, (min(dates), max(dates)))
 
 

@@ -7,6 +7,7 @@ from engine.outputs.base import Outputter
 from engine.outputs.fmt_csv import CsvOutput
 from engine.outputs.fmt_html import HtmlOutput
 from engine.outputs.fmt_json import JsonOutput
+from engine.outputs.fmt_jsonl import JsonlOutput
 from engine.outputs.fmt_junit import JunitOutput
 from engine.outputs.fmt_markdown import MarkdownOutput
 from engine.outputs.fmt_sarif import SarifOutput
@@ -16,6 +17,7 @@ from engine.outputs.fmt_xlsx import XlsxOutput
 FORMATS: dict[str, type[Outputter]] = {
     "text": TextOutput,
     "json": JsonOutput,
+    "jsonl": JsonlOutput,
     "junit": JunitOutput,
     "sarif": SarifOutput,
     "markdown": MarkdownOutput,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from engine import outputs
-from engine.check import ENGINES, Options, check, parse_as_of
+from engine.check import ENGINES, Options, check, check_to, parse_as_of
+from engine.pipeline import STREAM_FORMATS
 from hallmark.commands.common import ProgressBar, add_lang, lang, render, write
 
 
@@ -18,6 +19,10 @@ def run(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         progress=ProgressBar(args.progress),
     )
+    if args.format in STREAM_FORMATS:
+        # written as centers finish, in memory that does not grow with the input (engine/pipeline.py)
+        outcome = check_to(args.paths, args.format, args.output, args.standard, args.waivers, options)
+        return 1 if outcome.worst(args.fail_on, args.strict) else 0
     report = check(args.paths, args.standard, args.waivers, options)
     write(render(report, args.format, lang(args), args.verbose), args.output)
     return 1 if report.worst(args.fail_on, args.strict) else 0

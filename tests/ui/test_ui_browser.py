@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from ui_helpers import EXAMPLE, EXAMPLES, Server, accessibility_problems, horizontal_overflow, screenshot
 
@@ -202,6 +203,5 @@ def test_reviewer_round_trip(server: Server, browser: Any, downloads: Path) -> N
     results = {(r["ruleId"], r["kind"]) for r in sarif["runs"][0]["results"]}
     assert ("P-HAL-01", "pass") in results and ("P-ORG-02", "fail") in results
     links = [a.get_attribute("id") for a in browser.find_elements(By.CSS_SELECTOR, ".downloads a")]
-    from engine.outputs import FORMATS
-
-    assert links == [f"download-{name}" for name in FORMATS]
+    served = httpx.get(f"{server.base}/v1/health", timeout=30).json()["formats"]  # the server's FORMATS
+    assert links == [f"download-{name}" for name in served]
