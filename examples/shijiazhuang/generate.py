@@ -526,23 +526,23 @@ COUNTIES = [
     County("130102", "长安区", "ca", 520_000, 1800, 34, "paper", 11, 58),
     County("130104", "桥西区", "qx", 560_000, 900, 16, "paper", 6, 32),
     County("130105", "新华区", "xh", 620_000, 2400, 48, "paper", 17, 129),
-    County("130107", "井陉矿区", "jxk", 90_000, 800, 14, "current", 8, 38),
+    County("130107", "井陉矿区", "jxk", 90_000, 800, 14, "current", 8, 46),
     County("130108", "裕华区", "yh", 470_000, 1200, 20, "paper", 7, 36),
-    County("130109", "藁城区", "gc", 800_000, 4200, 70, "current", 18, 112),
+    County("130109", "藁城区", "gc", 800_000, 4200, 70, "current", 17, 112),
     County("130110", "鹿泉区", "lq", 440_000, 3500, 56, "reformed", 16, 96),
     County("130111", "栾城区", "lc", 340_000, 2600, 40, "current", 12, 74),
     County("130121", "井陉县", "jx", 320_000, 2000, 30, "current", 10, 55),
-    County("130123", "正定县", "zd", 470_000, 6000, 96, "compliant", 22, 160),
+    County("130123", "正定县", "zd", 470_000, 6000, 96, "compliant", 17, 126),
     County("130125", "行唐县", "xt", 440_000, 1500, 24, "current", 9, 47),
     County("130126", "灵寿县", "ls", 350_000, 1600, 26, "current", 10, 52),
-    County("130127", "高邑县", "gy", 190_000, 1000, 18, "current", 7, 33),
+    County("130127", "高邑县", "gy", 190_000, 1000, 18, "current", 7, 48),
     County("130128", "深泽县", "sz", 260_000, 1100, 20, "current", 8, 41),
     County("130129", "赞皇县", "zh", 270_000, 1300, 22, "current", 9, 44),
     County("130130", "无极县", "wj", 530_000, 2800, 44, "current", 14, 85),
     County("130131", "平山县", "ps", 480_000, 3200, 50, "current", 15, 90),
     County("130132", "元氏县", "ys", 440_000, 2200, 36, "current", 11, 63),
     County("130133", "赵县", "zx", 590_000, 2500, 40, "current", 13, 78),
-    County("130181", "辛集市", "xj", 630_000, 5500, 88, "compliant", 24, 170),
+    County("130181", "辛集市", "xj", 630_000, 5500, 88, "compliant", 17, 128),
     County("130183", "晋州市", "jz", 550_000, 3000, 46, "current", 15, 88),
     County("130184", "新乐市", "xl", 500_000, 2700, 42, "current", 12, 70),
 ]
@@ -1413,6 +1413,12 @@ def verify(root: Path) -> list[str]:
             f"{c['name']} ({code}): resident departments {got_d} (paper {want_d}), "
             f"matters in center {got_m} (paper {want_m}) OK"
         )
+    # the paper's picture holds for the whole county tier, not only the four districts it names
+    counties = [c for _p, c in centers.values() if c["tier"] == "county"]
+    spread_d = [sum(1 for d in c["departments"] if d["resident"] is True) for c in counties]
+    spread_m = [sum(1 for m in c["matters"] if m["in_center"] is True) for c in counties]
+    assert (min(spread_d), max(spread_d), min(spread_m), max(spread_m)) == (6, 17, 32, 129), (spread_d, spread_m)
+    report.append("county tier: resident departments 6–17, matters in center 32–129 (the paper's spread) OK")
     for c in COUNTIES:
         if c.profile == "compliant":
             check_compliant_county(centers[county_center_id(c.code)][1])

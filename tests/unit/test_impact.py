@@ -89,16 +89,16 @@ def test_counts_by_tier_match_the_bundled_data(report: ImpactReport) -> None:
             "centers": 14,
             "changed": 14,
             "compliant_before": 14,
-            "compliant_after": 2,
-            "newly_non_compliant": 12,
+            "compliant_after": 3,
+            "newly_non_compliant": 11,
             "newly_compliant": 0,
         },
         "all": {
             "centers": 51,
             "changed": 51,
             "compliant_before": 46,
-            "compliant_after": 6,
-            "newly_non_compliant": 42,
+            "compliant_after": 7,
+            "newly_non_compliant": 41,
             "newly_compliant": 2,
         },
     }
@@ -187,14 +187,14 @@ def test_same_standard_changes_nothing() -> None:
 def test_renderers(report: ImpactReport) -> None:
     text = render_text(report)
     assert "sjz-current → sjz-proposed" in text and "2019-01-01" in text
-    assert "由合规转为不合规的中心（42）" in text and "由不合规转为合规的中心（2）" in text
+    assert "由合规转为不合规的中心（41）" in text and "由不合规转为合规的中心（2）" in text
     assert "130123-county" in text
     english = render_text(report, "en")
-    assert "centers that become non-compliant (42)" in english
+    assert "centers that become non-compliant (41)" in english
     md = render_markdown(report)
     assert md.startswith("# 政策影响") and "| P-ORG-02 |" in md
     data = json.loads(json.dumps(report.to_json(), ensure_ascii=False))
-    assert data["summary"]["by_tier"]["all"]["newly_non_compliant"] == 42
+    assert data["summary"]["by_tier"]["all"]["newly_non_compliant"] == 41
     assert sorted(data["summary"]["newly_compliant"]) == ["130123-county", "130181-county"]
     assert len(data["centers"]) == 51
 
