@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections import Counter
 
 from engine.check import Options, check, parse_as_of
@@ -14,6 +15,7 @@ from hallmark.commands.common import add_lang, lang, write
 
 def run(args: argparse.Namespace) -> int:
     examples = bundled_dir("examples") / "shijiazhuang"
+    shown = os.path.relpath(examples) if not os.path.relpath(examples).startswith("..") else str(examples)
     as_of = parse_as_of(args.as_of)
     reports = {
         sid: check([str(examples)], sid, None, Options(as_of=as_of, jobs=args.jobs))
@@ -24,9 +26,9 @@ def run(args: argparse.Namespace) -> int:
     n = len(first.centers)
     lines = [
         (
-            f"hallmark 演示：石家庄市 {n} 个政务服务中心（{examples}），基准日 {first.as_of.isoformat()}"
+            f"hallmark 演示：石家庄市 {n} 个政务服务中心（{shown}），基准日 {first.as_of.isoformat()}"
             if zh
-            else f"hallmark demo: {n} Shijiazhuang service centers ({examples}), as of {first.as_of.isoformat()}"
+            else f"hallmark demo: {n} Shijiazhuang service centers ({shown}), as of {first.as_of.isoformat()}"
         ),
         "",
     ]
