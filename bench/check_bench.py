@@ -196,12 +196,12 @@ def startup(jobs: int) -> dict[str, Any]:
 
 def stages(folder: Path, at_least: int) -> dict[str, Any]:
     """µs per center of each stage, in this process, on the first ``at_least`` centers (one core)."""
-    from engine import pipeline, pyeval, runner, source
-    from engine.center import _parse
+    from engine import fastload, pipeline, pyeval, runner, source
+    from engine.center import CenterDoc, _parse
     from engine.check import _center_report
     from engine.compiler import compile_standard
     from engine.facts import build_facts
-    from engine.fastload import fast_valid
+    from engine.fastload import _json_places, fast_valid
     from engine.rulebook import load_rulebook
     from engine.standard import load_standard
     from engine.validate import at, schema_validator
@@ -233,8 +233,14 @@ def stages(folder: Path, at_least: int) -> dict[str, Any]:
     sample = raws[:: max(1, len(raws) // 5)]  # the strict loader is slow: a few files, scaled by bytes
     timed("parse YAML, strict loader", lambda: [source.load_document(r, "f.yaml") for r in sample])
     t["parse YAML, strict loader"] *= sum(map(len, raws)) / sum(map(len, sample))
-    docs = timed("parse YAML, fast path", lambda: [pipeline.scan_yaml(r.decode(), "f.yaml", "") for r in raws])
-    timed("parse JSON Lines, fast path", lambda: [pipeline.scan_json_line(x.decode(), "f.jsonl", 1, "") for x in lines])
+    docs = timed("parse YAML, fast path", lambda: [fastload.scan_yaml(r.decode(), "f.yaml", "") for r in raws])
+    jdocs = timed(
+        "parse JSON Lines, fast path",
+        lambda: [fastload.scan_json_line(x.decode(), "f.jsonl", 1, "") for x in lines],
+    )
+    # places: the tokenizer gives every value's (what the fast path did per line before); reports now
+    # ask for theirs on demand — that cost is in "report building, JSON Lines centers" below
+    timed("JSON Lines places, every value (tokenizer)", lambda: [_json_places(x.decode(), 1) for x in lines])
     bases = [(d, ("centers", i)) for d in docs for i in range(len(d.data["centers"]))]
     validator = schema_validator("center.schema.json")
     timed("validate, jsonschema (Python)", lambda: [validator.is_valid(at(d.data, b)) for d, b in bases])
@@ -264,6 +270,20 @@ def stages(folder: Path, at_least: int) -> dict[str, Any]:
         ],
     )
     timed("serialise (json)", lambda: [pipeline.center_json(r, "json") for r in reports])
+    jcenters = [CenterDoc(d.data, d, ()) for d in jdocs if d is not None]
+    jfacts = [build_facts(c, std.registries) for c in jcenters]
+    jrules = [compile_standard(std, rules, c.tier, as_of) for c in jcenters]
+    jresults = [
+        runner.TaskResult(i, pyeval.evaluate(rs, f.facts)) for i, (rs, f) in enumerate(zip(jrules, jfacts, strict=True))
+    ]
+    timed(
+        "report building, JSON Lines centers (places on demand)",
+        lambda: [
+            _center_report(c, f, rs, r, {}, as_of)
+            for c, f, rs, r in zip(jcenters, jfacts, jrules, jresults, strict=True)
+        ],
+    )
+    t["report building, JSON Lines centers (places on demand)"] *= len(centers) / max(1, len(jcenters))
     n = len(centers)
     return {
         "centers": n,

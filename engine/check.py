@@ -130,6 +130,8 @@ def _center_report(center, facts, ruleset: CompiledRuleset, result: runner.TaskR
         clause_id, tag = ruleset.rule_index[rule_name]
         seen[clause_id].append((tag, fact_id))
     out = []
+    center_id = center.id
+    registries = ruleset.standard.registries
     for cc in ruleset.clauses:
         outcome: Outcome | None = None
         if cc.compiled is not None and cc.rule is not None:
@@ -140,8 +142,8 @@ def _center_report(center, facts, ruleset: CompiledRuleset, result: runner.TaskR
                     outcome = KINDS[cc.rule.kind].reduce(cc.rule.spec, cc.compiled, seen[cc.clause.id], facts)
                 except Exception as exc:
                     outcome = Outcome("error", cc.compiled.expected, None, detail=f"{type(exc).__name__}: {exc}")
-        waiver = waivers.get((center.id, cc.clause.id))
-        out.append(build_result(cc, outcome, facts, ruleset.standard.registries, waiver, as_of))
+        waiver = waivers.get((center_id, cc.clause.id)) if waivers else None
+        out.append(build_result(cc, outcome, facts, registries, waiver, as_of))
     return CenterReport(center.id, center.name, center.tier, center.file, center.sha256, out, facts.notices)
 
 

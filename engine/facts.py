@@ -66,6 +66,13 @@ class CenterFacts:
         loc: Location = self.center.location(path)
         return loc
 
+    def root_location(self) -> Location:
+        """The center's own place (every not_applicable result points there): looked up once per center."""
+        loc = self.__dict__.get("_root_location")
+        if loc is None:
+            loc = self.__dict__["_root_location"] = self.location(())
+        return loc
+
     def item_location(self, fact_id: str) -> Location:
         return self.location(self.items[fact_id][0])
 

@@ -331,8 +331,20 @@ _TOKEN = re.compile(
 _SURROGATE = re.compile(r"\\u[dD][89abAB]")
 
 
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # every string (the text is valid JSON)
+_JSON_KEY = re.compile(r'"[ \t\n\r]*:')  # a key, once each string is cut to one '"'
+# once the strings are cut: an exponent, or a number the tokenizer declines (> 18 characters)
+_JSON_BAD_NUMBER = re.compile(r"[0-9][eE]|-[0-9][0-9.]{17,}|[0-9][0-9.]{18,}")
+_JSON_WS = re.compile(r"[ \t\n\r]*")
+
+
 def scan_json_line(line: str, file: str, line_no: int, digest: str) -> FastDocument | None:
-    """One JSON Lines record (``{...}`` on line ``line_no``) as the strict loader would read it, or ``None``."""
+    """One JSON Lines record (``{...}`` on line ``line_no``) as the strict loader would read it, or ``None``.
+
+    The data is orjson's; what the places tokenizer (``_json_places``) would decline is declined
+    here without it — duplicate keys (fewer keys in the data than in the text), exponents, long
+    numbers, nesting past ``MAX_FAST_DEPTH`` — and places are found only when asked
+    (``JsonLineDocument``)."""
     if _SURROGATE.search(line) or _NON_PRINTABLE.search(line):
         return None
     try:
@@ -341,11 +353,101 @@ def scan_json_line(line: str, file: str, line_no: int, digest: str) -> FastDocum
         return None
     if not isinstance(data, dict):
         return None
-    try:
-        spans = _json_places(line, line_no)
-    except (Decline, IndexError):
+    bare = _JSON_STRING.sub('"', line)  # structure, numbers and literals: each string cut to one '"'
+    if _JSON_BAD_NUMBER.search(bare):
         return None
-    return FastDocument(data, file, _Places(file, spans), set(), digest, {})
+    try:
+        if len(_JSON_KEY.findall(bare)) != _keys_in(data, 1):
+            return None  # a duplicate key: orjson kept the last, the strict loader says which
+    except Decline:
+        return None
+    return JsonLineDocument(data, file, line, line_no, digest)
+
+
+def _keys_in(node: Any, depth: int) -> int:
+    """How many keys the mappings of ``node`` hold; Decline past ``MAX_FAST_DEPTH`` levels."""
+    if depth > MAX_FAST_DEPTH:
+        raise Decline("deep")
+    if type(node) is dict:
+        n = len(node)
+        values: Any = node.values()
+    else:
+        n = 0
+        values = node
+    for v in values:
+        if type(v) is dict or type(v) is list:
+            n += _keys_in(v, depth + 1)
+    return n
+
+
+_scan_value = json.scanner.c_make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
+_scan_string = json.decoder.scanstring  # type: ignore[attr-defined]
+
+
+class JsonLineDocument(FastDocument):
+    """A JSON Lines record whose places are found when a report asks for one: the path is followed
+    through the text (the C scanner of ``json`` skips the values on the way), and what each container
+    holds is remembered. ``spans`` (every place, for ``places()``) is worked out only when read."""
+
+    def __init__(self, data: Any, file: str, line: str, line_no: int, digest: str) -> None:
+        self._line = line
+        self._line_no = line_no
+        self._spans: Any = None
+        self._children: dict[Path, dict[Any, int]] = {}
+        super().__init__(data, file, None, set(), digest, {})  # type: ignore[arg-type]
+        self._root = _JSON_WS.match(line).end()  # type: ignore[union-attr]
+
+    @property  # type: ignore[override]
+    def spans(self) -> Any:
+        if self._spans is None:
+            self._spans = _Places(self.file, _json_places(self._line, self._line_no))
+        return self._spans
+
+    @spans.setter
+    def spans(self, value: Any) -> None:
+        self._spans = value
+
+    def location(self, path: Path) -> Location:
+        if self._spans is not None:
+            return super().location(path)
+        start = self._root
+        node = self.data
+        prefix: Path = ()
+        for part in path:
+            if type(node) is dict:
+                if type(part) is not str or part not in node:
+                    break
+            elif type(node) is list:
+                if type(part) is not int or not 0 <= part < len(node):
+                    break
+            else:
+                break
+            children = self._children.get(prefix)
+            if children is None:
+                children = self._children[prefix] = self._index(start, type(node) is dict)
+            start = children[part]
+            node = node[part]
+            prefix = (*prefix, part)
+        return Location(self.file, self._line_no, start + 1)
+
+    def _index(self, start: int, is_dict: bool) -> dict[Any, int]:
+        """Where each value of the container at ``line[start]`` starts, by key or index."""
+        line, ws = self._line, _JSON_WS.match
+        out: dict[Any, int] = {}
+        i = ws(line, start + 1).end()  # type: ignore[union-attr]
+        n = 0
+        close = "}" if is_dict else "]"
+        while line[i] != close:
+            if is_dict:
+                key, i = _scan_string(line, i + 1)
+                i = ws(line, ws(line, i).end() + 1).end()  # type: ignore[union-attr]  # past the ':'
+            else:
+                key, n = n, n + 1
+            out[key] = i
+            i = ws(line, _scan_value(line, i)[1]).end()  # type: ignore[union-attr]
+            if line[i] == ",":
+                i = ws(line, i + 1).end()  # type: ignore[union-attr]
+        return out
 
 
 def _json_places(line: str, line_no: int) -> dict[Path, Any]:

@@ -74,20 +74,38 @@ class Result:
     tiers: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
+        # built inline (no nested to_json calls): this runs for every clause of every center
+        title, message, remediation, source, location, gap = (
+            self.title,
+            self.message,
+            self.remediation,
+            self.source,
+            self.location,
+            self.gap,
+        )
         return {
             "clause": self.clause,
             "status": self.status.value,
             "severity": self.severity.value,
-            "title": self.title.to_json(),
+            "title": {"zh": title.zh, "en": title.en},
             "expected": self.expected,
             "actual": self.actual,
-            "message": self.message.to_json(),
-            "remediation": self.remediation.to_json() if self.remediation else None,
-            "source": self.source.to_json(),
-            "location": self.location.to_json() if self.location else None,
+            "message": {"zh": message.zh, "en": message.en},
+            "remediation": {"zh": remediation.zh, "en": remediation.en} if remediation else None,
+            "source": {
+                "document": source.document,
+                "section": source.section,
+                "quote": source.quote,
+                "origin": source.origin,
+            },
+            "location": (
+                {"file": location.file, "line": location.line or None, "column": location.column or None}
+                if location
+                else None
+            ),
             "waiver": self.waiver,
             "section": self.section,
-            "gap": self.gap.to_json() if self.gap else None,
+            "gap": {"zh": gap.zh, "en": gap.en} if gap else None,
             "next_severity": self.next_severity,
         }
 
@@ -279,13 +297,99 @@ def _locate(cc: CompiledClause, outcome: Outcome, facts: CenterFacts) -> Locatio
     """The offending item, else the field the clause reads, else the center."""
     if outcome.items:
         return facts.item_location(outcome.items[0])
-    spec = cc.rule.spec if cc.rule else {}
-    candidates = [] if spec.get("kind") == "all_items_where" else [spec.get("field")]
-    candidates += [*(spec.get("fields") or {}), spec.get("list")]
-    for dotted in candidates:
-        if isinstance(dotted, str) and facts.get(dotted) is not NO_VALUE:
-            return facts.location(tuple(dotted.split(".")))
+    for dotted, path in _static(cc).candidates:
+        if facts.get(dotted) is not NO_VALUE:
+            return facts.location(path)
     return facts.location(())
+
+
+# ---------------------------------------------------------------- what does not depend on the center
+#
+# build_result runs for every clause of every center (≈ 20 per center, 641,000 centers). What it
+# gives depends on the center only through the outcome (expected, actual, items), the center's
+# places and its waiver; everything else is worked out once per compiled clause here.
+
+_FILL_CACHE_SIZE = 4096
+
+
+class _ClauseStatic:
+    """Per compiled clause: the parts of its results no center changes."""
+
+    __slots__ = ("candidates", "cc", "common", "field", "fills", "na", "next", "pass_message")
+
+    def __init__(self, cc: CompiledClause) -> None:
+        clause = cc.clause
+        self.cc = cc  # kept alive: the cache is keyed by id(cc)
+        self.common: dict[str, Any] = dict(
+            clause=clause.id,
+            section=clause.section,
+            severity=Severity(cc.severity),
+            title=clause.title,
+            source=clause.source,
+            text=clause.text,
+            strength=clause.strength,
+            tiers=tuple(clause.tiers),
+        )
+        self.pass_message = Text(f"符合：{clause.title.zh}", f"complies: {clause.title.en}")
+        spec = cc.rule.spec if cc.rule else {}
+        candidates = [] if spec.get("kind") == "all_items_where" else [spec.get("field")]
+        candidates += [*(spec.get("fields") or {}), spec.get("list")]
+        self.candidates = tuple((d, tuple(d.split("."))) for d in candidates if isinstance(d, str))
+        self.field = str(spec.get("field") or spec.get("list") or ", ".join(spec.get("fields", {})))
+        self.next: dict[tuple[str, dt.date], dict[str, str] | None] = {}
+        self.na: dict[str, Any] | None = None
+        # (id(registries), repr(expected), repr(actual)) → (registries, message, remediation, gap):
+        # repr tells 1, 1.0 and True apart, which render_value does too
+        self.fills: dict[tuple[int, str, str], tuple[Registries, Text, Text, Text | None]] = {}
+
+    def not_applicable(self, why: Text) -> dict[str, Any]:
+        """The fields of this clause's not_applicable result, ``location`` aside (made once)."""
+        if self.na is None or self.na["message"] is not why:
+            self.na = vars(
+                Result(
+                    status=Status.NOT_APPLICABLE,
+                    expected=None,
+                    actual=None,
+                    message=why,
+                    remediation=None,
+                    location=None,
+                    **self.common,
+                )
+            )
+        return self.na
+
+    def next_severity(self, tier: str, as_of: dt.date) -> dict[str, str] | None:
+        key = (tier, as_of)
+        if key not in self.next:
+            self.next[key] = _next_severity(self.cc, tier, as_of)
+        found = self.next[key]
+        return dict(found) if found is not None else None  # each result its own dict, as before
+
+    def filled(self, outcome: Outcome, registries: Registries) -> tuple[Text, Text, Text | None]:
+        """(message, remediation, gap) of a fail, worked out once per (expected, actual)."""
+        key = (id(registries), repr(outcome.expected), repr(outcome.actual))
+        hit = self.fills.get(key)
+        if hit is not None and hit[0] is registries:
+            return hit[1], hit[2], hit[3]
+        cc = self.cc
+        message = _fill(cc.clause.message, cc, outcome, registries)
+        remediation = _fill(cc.clause.remediation, cc, outcome, registries)
+        gap = _gap(cc, outcome, registries)
+        if len(self.fills) >= _FILL_CACHE_SIZE:
+            self.fills.clear()
+        self.fills[key] = (registries, message, remediation, gap)
+        return message, remediation, gap
+
+
+_STATICS: dict[int, _ClauseStatic] = {}
+_new_result = object.__new__
+
+
+def _static(cc: CompiledClause) -> _ClauseStatic:
+    found = _STATICS.get(id(cc))
+    if found is None or found.cc is not cc:
+        found = _STATICS[id(cc)] = _ClauseStatic(cc)
+    return found
 
 
 def build_result(
@@ -296,29 +400,15 @@ def build_result(
     waiver: Waiver | None,
     as_of: dt.date,
 ) -> Result:
-    clause = cc.clause
-    severity = Severity(cc.severity)
-    common: dict[str, Any] = dict(
-        clause=clause.id,
-        section=clause.section,
-        severity=severity,
-        title=clause.title,
-        source=clause.source,
-        text=clause.text,
-        strength=clause.strength,
-        tiers=tuple(clause.tiers),
-    )
+    static = _static(cc)
     if cc.not_applicable is not None:
-        return Result(
-            status=Status.NOT_APPLICABLE,
-            expected=None,
-            actual=None,
-            message=cc.not_applicable,
-            remediation=None,
-            location=facts.location(()),
-            **common,
-        )
-    common["next_severity"] = _next_severity(cc, str(facts.center.tier), as_of)
+        # the same result for every center but its place: a copy of the clause's, not a new one built
+        result = _new_result(Result)
+        result.__dict__.update(static.not_applicable(cc.not_applicable))
+        result.location = facts.root_location()
+        return result
+    common = static.common
+    next_severity = static.next_severity(str(facts.center.tier), as_of)
     if cc.error is not None or outcome is None or outcome.status == "error":
         why = cc.error or Text(
             "规则引擎未给出确定结论" + (f"：{outcome.detail}" if outcome and outcome.detail else ""),
@@ -330,17 +420,18 @@ def build_result(
             actual=None,
             message=why,
             remediation=Text("请将此报告转交 hallmark 维护者", "report this to the hallmark maintainers"),
-            location=facts.location(()),
+            location=facts.root_location(),
+            next_severity=next_severity,
             **common,
         )
     status = Status(outcome.status)
     location = _locate(cc, outcome, facts)
-    fields = _template_fields(cc, outcome, registries, "en")
+    gap = None
     if status == Status.PASS:
-        message = Text(f"符合：{clause.title.zh}", f"complies: {clause.title.en}")
+        message = static.pass_message
         remediation = None
     elif status == Status.NOT_DECLARED:
-        what = fields["field"]
+        what = static.field
         if outcome.actual:
             message = Text(
                 f"{what} 中以下项目缺少所需字段：{render_value(outcome.actual, 'zh', registries)}",
@@ -352,8 +443,9 @@ def build_result(
             message = Text(f"未申报 {what}", f"{what} is not declared")
         remediation = Text(f"在申报中补充 {what}", f"declare {what}")
     else:
-        message = _fill(clause.message, cc, outcome, registries)
-        remediation = _fill(clause.remediation, cc, outcome, registries)
+        message, remediation, gap = static.filled(outcome, registries)
+        if outcome.status != "fail":
+            gap = None
     waiver_json = None
     if waiver is not None:
         expired = waiver.expires < as_of
@@ -380,6 +472,7 @@ def build_result(
         remediation=remediation,
         location=location,
         waiver=waiver_json,
-        gap=_gap(cc, outcome, registries) if outcome.status == "fail" else None,
+        gap=gap,
+        next_severity=next_severity,
         **common,
     )

@@ -120,6 +120,11 @@ def test_fast_json_lines_read_what_the_strict_loader_reads() -> None:
         '{"a": "\\ud840"}',
         '{"a": 1e5}',
         '{"a": 123456789012345678901234}',
+        '{"a": {"b": 1, "b" : 2}}',
+        '{"a": [{"c": 1}, {"c": 2, "c": 3}]}',
+        '{"a": -123456789012345678}',
+        '{"a": 2E-5}',
+        '{"a": ' + "[" * 70 + "]" * 70 + "}",
         "[1, 2]",
         '{"a": 1',
     ],
@@ -166,3 +171,23 @@ def test_the_fast_validity_check_never_accepts_what_the_python_validator_refuses
     for center in [*centers, *tricky]:
         if fastload.fast_valid(center):
             assert python.is_valid(center), center
+
+
+def test_json_lines_places_found_on_demand_are_the_tokenizers() -> None:
+    for n, line in enumerate(jsonl_lines(), start=3):
+        text = line.decode()
+        every = fastload.scan_json_line(text, "c.jsonl", n, "")
+        if every is None:
+            continue
+        places = every.places()  # the whole tokenizer's
+        paths = [*places, *((*p, "nope") for p in places), *((*p, 99) for p in places)]
+        lazy = fastload.scan_json_line(text, "c.jsonl", n, "")
+        assert lazy is not None
+        for path in paths:
+            want = places.get(tuple(path))
+            p = tuple(path)
+            while want is None:
+                p = p[:-1]
+                want = places.get(p)
+            assert lazy.location(path) == want, path
+        assert lazy._spans is None  # nothing was tokenized to answer
