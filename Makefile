@@ -50,6 +50,7 @@ postgresql:
 test: $(STAMP) chromium postgresql
 	$(BIN)/ruff check engine hallmark api tests
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/hallmark standards lint
 	$(BIN)/hallmark standards coverage --summary
 	$(BIN)/python -m pytest -q

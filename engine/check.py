@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
+from typing import Any
 
 from engine import pyeval, runner
 from engine.center import CenterDoc, load_centers
@@ -45,7 +46,7 @@ class Options:
     timeout: float = 60.0
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
     # a long-lived pool (the API's): (definitions, tasks, timeout) -> results in task order; None: a pool per call
-    pool: Callable[[dict[str, dict], Sequence[runner.Task], float], list[runner.TaskResult]] | None = None
+    pool: Callable[[dict[str, dict[str, Any]], Sequence[runner.Task], float], list[runner.TaskResult]] | None = None
     # called with (centers done, centers in all) as batches finish; the CLI draws a progress bar with it
     progress: Callable[[int, int], None] | None = None
 
@@ -80,7 +81,7 @@ def evaluate(
     as_of = options.as_of or now.date()
     registries = standard.registries
     prepared = []
-    definitions: dict[str, dict] = {}
+    definitions: dict[str, dict[str, Any]] = {}
     tasks = []
     for key, center in enumerate(sorted(centers, key=lambda c: c.id)):
         facts = build_facts(center, registries)

@@ -133,10 +133,13 @@ def _stage_kind(cc: CompiledClause, values: dict[str, Any], tier: str, standard:
 
 def compile_clause(clause: Clause, rulebook: Rulebook, standard: Standard, tier: str, as_of: dt.date) -> CompiledClause:
     cc = CompiledClause(clause, clause.severity_at(as_of, tier))
-    for stage in (lambda: _stage_tier(cc, tier), lambda: _stage_date(cc, as_of), lambda: _stage_rule(cc, rulebook)):
-        stage()
-        if cc.not_applicable or cc.error:
-            return cc
+    _stage_tier(cc, tier)
+    if not cc.not_applicable:
+        _stage_date(cc, as_of)
+    if not cc.not_applicable:
+        _stage_rule(cc, rulebook)
+    if cc.not_applicable or cc.error:
+        return cc
     values = _stage_parameters(cc, tier, as_of)
     if values is not None:
         _stage_kind(cc, values, tier, standard)

@@ -234,7 +234,7 @@ def requirements(
             )
     elif name == "all_items_where" and "parameter" in spec:
         lst, f = spec["list"], spec["field"]
-        where = []
+        where: list[tuple[str, Any]] = []
         for wf, cond in (spec.get("where") or {}).items():
             if isinstance(cond, dict):
                 where.append(("exists:" + wf, True))
@@ -495,7 +495,15 @@ def find_conflicts(
     return ConflictReport(a, b, conflicts, cited, as_of)
 
 
-def _conflict_over_days(tier, ea, eb, rulebook, side_a, side_b, as_of):  # type: ignore[no-untyped-def]
+def _conflict_over_days(
+    tier: str,
+    ea: tuple[Any, ...],
+    eb: tuple[Any, ...],
+    rulebook: Rulebook,
+    side_a: Any,
+    side_b: Any,
+    as_of: Any,
+) -> Conflict | None:
     ca, sa, via_a, ida = ea
     cb, sb, via_b, idb = eb
     first: Conflict | None = None

@@ -203,7 +203,7 @@ def read_feature(path: Path, display: str | None = None) -> list[FeatureScenario
         return []
     out: list[FeatureScenario] = []
 
-    def walk(children: list[dict[str, Any]], inherited_tags: list[dict[str, Any]], background: list[Any]) -> None:
+    def walk(children: list[Any], inherited_tags: list[Any], background: list[Any]) -> None:
         bg = list(background)
         for child in children:
             if "background" in child:

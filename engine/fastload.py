@@ -88,7 +88,7 @@ def _resolved(raw: str) -> Any:
         return False
     if raw in _NULLS:
         return None
-    tag = _NoAliasComposer.resolve(_NoAliasComposer, yaml.ScalarNode, raw, (True, False))  # type: ignore[arg-type]
+    tag = _NoAliasComposer.resolve(_NoAliasComposer, yaml.ScalarNode, raw, (True, False))  # type: ignore[arg-type, no-untyped-call]
     if tag != "tag:yaml.org,2002:str":
         raise Decline(raw)
     return raw
@@ -198,13 +198,13 @@ class _Places(dict):  # type: ignore[type-arg]
         line, col = dict.__getitem__(self, path)
         return Location(self.file, line, col)
 
-    def get(self, path: Path, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, path: Path, default: Any = None) -> Any:
         return self[path] if path in self else default
 
-    def values(self) -> Any:  # type: ignore[override]
+    def values(self) -> Any:
         return [self[p] for p in self]
 
-    def items(self) -> Any:  # type: ignore[override]
+    def items(self) -> Any:
         return [(p, self[p]) for p in self]
 
 
@@ -229,7 +229,8 @@ class FastDocument(Document):
 
     def places(self) -> dict[Path, Location]:
         """The spans as ``Location``s (to compare with the strict loader's)."""
-        return {p: Location(self.file, *dict.__getitem__(self.spans, p)) for p in self.spans}
+        raw: Any = dict.items(self.spans)
+        return {p: Location(self.file, *pos) for p, pos in raw}
 
 
 _LINE = re.compile(
@@ -397,7 +398,7 @@ class JsonLineDocument(FastDocument):
         super().__init__(data, file, None, set(), digest, {})  # type: ignore[arg-type]
         self._root = _JSON_WS.match(line).end()  # type: ignore[union-attr]
 
-    @property  # type: ignore[override]
+    @property
     def spans(self) -> Any:
         if self._spans is None:
             self._spans = _Places(self.file, _json_places(self._line, self._line_no))

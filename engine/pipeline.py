@@ -412,7 +412,7 @@ def check_stream(
     out = _Output(output)
     index = tempfile.TemporaryFile()  # id, offset, length, place of each center: for sorting and duplicates
     outcome = Outcome()
-    state = {"offset": 0, "last": None, "ascending": True, "units": 0}
+    state: dict[str, Any] = {"offset": 0, "last": None, "ascending": True, "units": 0}
     out.fh.write(head)
     state["offset"] = len(head)
 

@@ -35,10 +35,10 @@ def atom_holds(atom: Atom, fact: dict[str, Any]) -> bool:
         return not atom_holds((name, "eq", value), fact)
     if op == "gt_field":
         other = fact.get(value, _MISSING)
-        return other is not _MISSING and _number(have) and _number(other) and have > other
+        return bool(other is not _MISSING and _number(have) and _number(other) and have > other)
     if not (_number(have) and _number(value)):
         return False
-    return {"lt": have < value, "lte": have <= value, "gt": have > value, "gte": have >= value}[op]
+    return bool({"lt": have < value, "lte": have <= value, "gt": have > value, "gte": have >= value}[op])
 
 
 def _index(ruleset: CompiledRuleset) -> dict[str, list[tuple[str, Condition]]]:

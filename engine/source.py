@@ -151,9 +151,9 @@ class _Builder:
 
 
 class _NoAliasComposer(yaml.SafeLoader):
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
                 "while composing", None, "YAML aliases (*name) are not allowed", event.start_mark
             )

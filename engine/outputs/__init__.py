@@ -38,7 +38,7 @@ def get(name: str, **options: object) -> Outputter:
             Location("--format"),
             expected=known,
         )
-    return cls(**options) if name == "text" else cls()  # type: ignore[call-arg]
+    return cls(**options) if name == "text" else cls()
 
 
 __all__ = ["FORMATS", "Outputter", "get"]
