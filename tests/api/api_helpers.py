@@ -88,11 +88,14 @@ class Live:
             store.dispose()
 
 
-def start_server(env: dict[str, str], log: Path, timeout: float = 90) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    env: dict[str, str], log: Path, timeout: float = 90, cwd: Path = ROOT
+) -> tuple[subprocess.Popen[bytes], str]:
+    """``hallmark serve`` on a free loopback port, once /v1/health answers (tests/ui uses it too)."""
     port = api_pg.free_port()
     cmd = [*hallmark_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
     with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=str(ROOT))
+        proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=str(cwd))
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+# the API tests' helpers serve these tests too: one way to start and stop a server
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
+from api_helpers import start_server as start_api_server
+from api_helpers import stop_server as stop_server  # re-exported for conftest
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "shijiazhuang"
@@ -35,20 +38,6 @@ CHROMIUM_FLAGS = (
     "--no-default-browser-check",
     "--disable-extensions",
 )
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def hallmark_command() -> list[str]:
-    script = Path(sys.executable).parent / "hallmark"
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("hallmark")
-    return [found] if found else [sys.executable, "-m", "hallmark"]
 
 
 @dataclass
@@ -82,33 +71,8 @@ def start_server(tmp: Path, timeout: float = 90) -> Server:
     log = tmp / "server.log"
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "HALLMARK_FAULT")}
     env.update(HALLMARK_DB=str(db), HALLMARK_JOBS="1")
-    port = free_port()
-    cmd = [*hallmark_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=str(tmp))
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"hallmark serve exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
-                return Server(base, db, proc, log)
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    stop_server(proc)
-    raise RuntimeError(f"hallmark serve did not answer within {timeout} s:\n{log.read_text(errors='replace')}")
-
-
-def stop_server(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+    proc, base = start_api_server(env, log, timeout, cwd=tmp)
+    return Server(base, db, proc, log)
 
 
 class BrowserUnavailable(Exception):
