@@ -198,7 +198,9 @@ def _kill(pool: ProcessPoolExecutor) -> None:
             proc.kill()
         except Exception:
             pass
-    pool.shutdown(wait=False, cancel_futures=True)
+    # wait: its manager thread must close its wake-up pipe before the interpreter exits, or
+    # concurrent.futures' atexit hook may write to the closed pipe ("Bad file descriptor" traceback)
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_chunks(
