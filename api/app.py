@@ -27,7 +27,7 @@ from api.settings import Settings
 from api.store import Store
 from api.ui import install as install_ui
 from engine.center import center_schema
-from engine.check import engine_version
+from engine.report import engine_version
 from engine.text import Text
 
 log = logging.getLogger("hallmark.api")

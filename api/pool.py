@@ -67,12 +67,7 @@ class WorkerPool:
                 return
             self._pool = None
             self.restarts += 1
-        for proc in list((getattr(pool, "_processes", None) or {}).values()):
-            try:
-                proc.kill()
-            except Exception:
-                pass
-        pool.shutdown(wait=False, cancel_futures=True)
+        runner.kill_pool(pool)
 
     def warm_up(self) -> None:
         """Start the worker processes now rather than on the first request."""
@@ -145,9 +140,4 @@ class WorkerPool:
                 task.key, None, f"the rules engine crashed or gave no verdict within {timeout:g} s on this center"
             )
         finally:
-            for proc in list((getattr(pool, "_processes", None) or {}).values()):
-                try:
-                    proc.kill()
-                except Exception:
-                    pass
-            pool.shutdown(wait=False, cancel_futures=True)
+            runner.kill_pool(pool)

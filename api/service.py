@@ -16,10 +16,10 @@ from api.problems import error_item
 from api.settings import Settings
 from api.store import CenterRow, Principal, Store
 from engine.center import CenterDoc, parse_centers
-from engine.check import Options, engine_version, evaluate
+from engine.check import Options, evaluate
 from engine.errors import InputError, Location, Problem
 from engine.impact import ImpactReport, compare
-from engine.report import CenterReport, Report, Status
+from engine.report import CenterReport, Report, Status, engine_version
 from engine.rulebook import Rulebook, load_rulebook
 from engine.source import load_document
 from engine.standard import Standard, bundled_dir, bundled_ids, load_standard

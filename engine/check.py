@@ -12,7 +12,6 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from typing import Any
 
 from engine import pyeval, runner
@@ -23,19 +22,12 @@ from engine.facts import build_facts
 from engine.kinds import KINDS, Outcome
 from engine.pipeline import Outcome as StreamOutcome
 from engine.pipeline import check_stream
-from engine.report import CenterReport, Report, build_result
+from engine.report import CenterReport, Report, build_result, engine_receipt
 from engine.rulebook import Rulebook, load_rulebook
 from engine.standard import Standard, load_standard
 from engine.waivers import Waiver, load_waivers
 
 ENGINES = ("durable", "python")
-
-
-def engine_version() -> str:
-    try:
-        return metadata.version("hallmark")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
 
 
 @dataclass
@@ -115,11 +107,7 @@ def evaluate(
         generated_at=now,
         as_of=as_of,
         standard=standard.receipt(),
-        engine={
-            "name": "hallmark",
-            "version": engine_version(),
-            "rules_engine": runner.RULES_ENGINE if options.engine == "durable" else "python (reference)",
-        },
+        engine=engine_receipt(options.engine),
         centers=reports,
         rules_sha256=rulebook.sha256,
     )

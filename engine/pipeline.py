@@ -45,7 +45,7 @@ from engine import pyeval, runner
 from engine.center import CenterDoc
 from engine.errors import InputError, Location, Problem
 from engine.fastload import Unit, load_unit, plan_units, strict_jsonl_line
-from engine.report import CenterReport, Report, Severity, Status
+from engine.report import CenterReport, Report, Severity, Status, engine_receipt
 from engine.rulebook import Rulebook
 from engine.standard import Standard
 from engine.validate import problem
@@ -316,7 +316,7 @@ def _run_units(
                     break
                 flush()
         finally:
-            runner._kill(pool)
+            runner.kill_pool(pool)
     flush()
 
 
@@ -389,7 +389,7 @@ def check_stream(
     progress: Callable[[int, int], None] | None = None,
 ) -> Outcome:
     """Check ``paths`` and write the report as ``fmt`` (json or jsonl) to ``output`` (None: stdout)."""
-    from engine.check import default_jobs, engine_version
+    from engine.check import default_jobs
 
     now = (clock or (lambda: dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))))()
     day = as_of or now.date()
@@ -400,11 +400,7 @@ def check_stream(
         generated_at=now,
         as_of=day,
         standard=standard.receipt(),
-        engine={
-            "name": "hallmark",
-            "version": engine_version(),
-            "rules_engine": runner.RULES_ENGINE if engine == "durable" else "python (reference)",
-        },
+        engine=engine_receipt(engine),
         centers=[],
         rules_sha256=rulebook.sha256,
     )

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from importlib import metadata
 from typing import Any
 
+from engine import runner
 from engine.compiler import CompiledClause
 from engine.errors import Location
 from engine.facts import CenterFacts, Notice
@@ -20,6 +22,19 @@ from engine.text import Text
 from engine.waivers import Waiver
 
 REPORT_FORMAT = "hallmark/v1"
+
+
+def engine_version() -> str:
+    try:
+        return metadata.version("hallmark")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def engine_receipt(engine: str) -> dict[str, Any]:
+    """The report's ``engine`` block: what judged (``engine`` is durable or python)."""
+    rules_engine = runner.RULES_ENGINE if engine == "durable" else "python (reference)"
+    return {"name": "hallmark", "version": engine_version(), "rules_engine": rules_engine}
 
 
 class Status(StrEnum):
@@ -42,6 +57,10 @@ class Severity(StrEnum):
 
 
 STATUS_ORDER = tuple(Status)
+# statuses that ask a reviewer for something, most urgent first
+FINDINGS = (Status.ERROR, Status.FAIL, Status.NOT_DECLARED, Status.WAIVED)
+# the order results are read in: findings first, then passes, then what does not apply
+READING_ORDER = {s: i for i, s in enumerate((*FINDINGS, Status.PASS, Status.NOT_APPLICABLE))}
 STATUS_TEXT = {
     Status.PASS: Text("通过", "pass"),
     Status.FAIL: Text("不通过", "fail"),

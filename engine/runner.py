@@ -192,7 +192,8 @@ def _new_pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"))
 
 
-def _kill(pool: ProcessPoolExecutor) -> None:
+def kill_pool(pool: ProcessPoolExecutor) -> None:
+    """Kill a pool's workers and wait for its manager thread (crash, hang, or done)."""
     for proc in list(getattr(pool, "_processes", {}).values()):
         try:
             proc.kill()
@@ -256,7 +257,7 @@ def _run_chunks(
                     running.clear()
                     break
         finally:
-            _kill(pool)
+            kill_pool(pool)
     if final:
         for t in suspects:
             results[t.key] = TaskResult(

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from api.models import Health
 from api.service import Checker
 from engine import outputs
-from engine.check import engine_version
+from engine.report import engine_version
 from engine.runner import RULES_ENGINE
 
 router = APIRouter(prefix="/v1/health", tags=["health"])

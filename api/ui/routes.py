@@ -33,9 +33,9 @@ from api.ui import views
 from api.ui.i18n import LANGS, pick, t
 from engine import impact as impact_mod
 from engine import outputs
-from engine.check import engine_version
 from engine.errors import InputError
 from engine.matrix import MARK
+from engine.report import engine_version
 from engine.standard import Registries, Standard
 
 HERE = Path(__file__).resolve().parent

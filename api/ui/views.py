@@ -19,19 +19,10 @@ from api.store import Store, submission_centers, submissions
 from api.ui.i18n import pick, t
 from engine.center import CenterDoc
 from engine.matrix import MARK, Matrix, Spread, build, enum_text, fmt
-from engine.report import STATUS_ORDER, Report, Status, render_value
+from engine.report import FINDINGS, READING_ORDER, STATUS_ORDER, Report, Status, render_value
 from engine.standard import Registries, Standard
 
 # the order findings are read in: what needs action first
-ROW_ORDER = {
-    Status.ERROR: 0,
-    Status.FAIL: 1,
-    Status.NOT_DECLARED: 2,
-    Status.WAIVED: 3,
-    Status.PASS: 4,
-    Status.NOT_APPLICABLE: 5,
-}
-FINDINGS = (Status.ERROR, Status.FAIL, Status.NOT_DECLARED, Status.WAIVED)
 BAR_STATUSES = (Status.PASS, Status.FAIL, Status.NOT_DECLARED, Status.WAIVED, Status.ERROR, Status.NOT_APPLICABLE)
 SEVERITY_RANK = {"error": 2, "warning": 1, "info": 0}
 TIERS = ("city", "county", "township", "village")
@@ -129,13 +120,13 @@ def center_view(
         ordered = sorted(
             enumerate(rs),
             key=lambda ir: (
-                ROW_ORDER[Status(ir[1]["status"])],
+                READING_ORDER[Status(ir[1]["status"])],
                 -SEVERITY_RANK.get(str(ir[1].get("severity")), 0),
                 ir[0],
             ),
         )
         items = [result_view(r, str(center["id"]), lang, registries) for _, r in ordered]
-        worst = min((ROW_ORDER[Status(r["status"])] for r in rs), default=5)
+        worst = min((READING_ORDER[Status(r["status"])] for r in rs), default=5)
         counts = {s.value: sum(1 for r in rs if r["status"] == s.value) for s in STATUS_ORDER}
         views.append(
             {

@@ -13,7 +13,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from engine.report import STATUS_ORDER, STATUS_TEXT, CenterReport, Report, Result, Severity, Status
+from engine.report import (
+    FINDINGS,
+    READING_ORDER,
+    STATUS_ORDER,
+    STATUS_TEXT,
+    CenterReport,
+    Report,
+    Result,
+    Severity,
+    Status,
+)
 from engine.text import display_width
 
 TIER_ZH = {"city": "市级", "county": "县级", "township": "乡镇（街道）", "village": "村（社区）"}
@@ -26,15 +36,6 @@ COLOUR = {
     Status.WAIVED: "#00838f",
     Status.ERROR: "#6a1b9a",
 }
-ROW_ORDER = {
-    Status.ERROR: 0,
-    Status.FAIL: 1,
-    Status.NOT_DECLARED: 2,
-    Status.WAIVED: 3,
-    Status.PASS: 4,
-    Status.NOT_APPLICABLE: 5,
-}
-FINDINGS = (Status.ERROR, Status.FAIL, Status.NOT_DECLARED, Status.WAIVED)
 
 FONTS = (
     'system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", '
@@ -214,7 +215,7 @@ def _center(c: CenterReport) -> str:
     counts = c.counts()
     verdict = '<span class="verdict ok">合规</span>' if c.compliant else '<span class="verdict bad">不合规</span>'
     summary = " · ".join(f"{e(STATUS_TEXT[Status(s)].zh)} {n}" for s, n in counts.items())
-    rows = "\n".join(_row(r) for r in sorted(c.results, key=lambda r: (ROW_ORDER[r.status], -r.severity.rank)))
+    rows = "\n".join(_row(r) for r in sorted(c.results, key=lambda r: (READING_ORDER[r.status], -r.severity.rank)))
     search = f"{c.id} {c.name}".lower()
     return (
         f'<section class="center" id="c-{e(c.id)}" data-center="{e(c.id)}" data-tier="{e(c.tier)}" '

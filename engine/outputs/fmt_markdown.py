@@ -12,11 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from engine.report import STATUS_TEXT, CenterReport, Report, Result, Severity, Status
+from engine.report import FINDINGS, STATUS_TEXT, CenterReport, Report, Result, Severity, Status
 
 TIER_ZH = {"city": "市级", "county": "县级", "township": "乡镇（街道）", "village": "村（社区）"}
 SEVERITY_ZH = {Severity.ERROR: "严重（error）", Severity.WARNING: "警告（warning）", Severity.INFO: "提示（info）"}
-_FINDINGS = (Status.ERROR, Status.FAIL, Status.NOT_DECLARED, Status.WAIVED)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
@@ -30,7 +29,7 @@ def code(text: str) -> str:
 
 
 def _order(r: Result) -> tuple[int, int]:
-    return (_FINDINGS.index(r.status), -r.severity.rank)
+    return (FINDINGS.index(r.status), -r.severity.rank)
 
 
 def _deadline(r: Result, as_of: dt.date) -> str:
@@ -86,14 +85,14 @@ def _center(c: CenterReport, report: Report) -> list[str]:
         f"申报文件：{code(c.file)}（sha256 {code(c.sha256[:12])}）",
         "",
     ]
-    findings = sorted((r for r in c.results if r.status in _FINDINGS), key=_order)
+    findings = sorted((r for r in c.results if r.status in FINDINGS), key=_order)
     if findings:
         lines += [f"经对照标准 {code(str(report.standard.get('id', '')))}，贵中心存在以下问题，请按期整改：", ""]
         for n, r in enumerate(findings, 1):
             lines += _finding(n, r, report.as_of)
     else:
         lines += ["未发现需要整改的问题。", ""]
-    rest = [r for r in c.results if r.status not in _FINDINGS]
+    rest = [r for r in c.results if r.status not in FINDINGS]
     if rest:
         lines += ["#### 已符合及不适用的条款", "", "| 条款 | 标题 | 状态 | 说明 |", "|---|---|---|---|"]
         for r in rest:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.report import STATUS_TEXT, CenterReport, Report, Result, Severity, Status
+from engine.report import READING_ORDER, STATUS_TEXT, CenterReport, Report, Result, Severity, Status
 from engine.text import pad
 
 _COLOUR = {
@@ -12,14 +12,6 @@ _COLOUR = {
     Status.NOT_DECLARED: "33",
     Status.WAIVED: "36",
     Status.ERROR: "35;1",
-}
-_ORDER = {
-    Status.ERROR: 0,
-    Status.FAIL: 1,
-    Status.NOT_DECLARED: 2,
-    Status.WAIVED: 3,
-    Status.PASS: 4,
-    Status.NOT_APPLICABLE: 5,
 }
 
 
@@ -57,7 +49,7 @@ class TextOutput:
             f"{STATUS_TEXT[Status(s)].zh if self.lang == 'zh' else s} {n}" for s, n in counts.items() if n
         )
         lines = [f"{c.name} ({c.id}, {c.tier}) — {verdict}   {summary}", f"  {c.file}"]
-        shown = sorted(c.results, key=lambda r: (_ORDER[r.status], -r.severity.rank))
+        shown = sorted(c.results, key=lambda r: (READING_ORDER[r.status], -r.severity.rank))
         if not self.verbose:
             shown = [r for r in shown if r.status not in (Status.PASS, Status.NOT_APPLICABLE)]
         lines += [self._line(r) for r in shown]
