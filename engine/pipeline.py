@@ -28,7 +28,6 @@ import datetime as dt
 import json
 import multiprocessing
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -43,6 +42,7 @@ from typing import Any
 
 from engine import pyeval, runner
 from engine.center import CenterDoc
+from engine.encode import CenterEncoder
 from engine.errors import InputError, Location, Problem
 from engine.fastload import Unit, load_unit, plan_units, strict_jsonl_line
 from engine.report import CenterReport, Report, Severity, Status, engine_receipt
@@ -50,11 +50,6 @@ from engine.rulebook import Rulebook
 from engine.standard import Standard
 from engine.validate import problem
 from engine.waivers import Waiver
-
-try:
-    import orjson
-except ImportError:  # pragma: no cover
-    orjson = None  # type: ignore[assignment]
 
 STREAM_FORMATS = ("json", "jsonl")
 JSONL_SLICE = 512 * 1024  # bytes of JSON Lines per unit
@@ -83,37 +78,15 @@ class UnitResult:
 # ---------------------------------------------------------------- evaluating and serialising
 
 
-_EXPONENT = re.compile(r"[eEn]")
-
-
-def _plain_numbers(value: Any) -> bool:
-    """No float that ``json`` and orjson write differently (1e-05), no int past 64 bits."""
-    if isinstance(value, float):
-        return not _EXPONENT.search(repr(value))
-    if isinstance(value, int):
-        return -(2**63) <= value < 2**64
-    if isinstance(value, list | tuple):
-        return all(_plain_numbers(v) for v in value)
-    if isinstance(value, dict):
-        return all(_plain_numbers(v) for v in value.values())
-    return True
+_ENCODERS: dict[str, CenterEncoder] = {}
 
 
 def center_json(report: CenterReport, fmt: str) -> bytes:
     """One center as ``JsonOutput`` writes it inside ``"centers": [...]`` (json), or as one line (jsonl)."""
-    obj = report.to_json()
-    fast = orjson is not None and all(
-        _plain_numbers(r["expected"]) and _plain_numbers(r["actual"]) for r in obj["results"]
-    )
-    if fmt == "jsonl":
-        if fast:
-            return bytes(orjson.dumps(obj))
-        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
-    if fast:
-        text = orjson.dumps(obj, option=orjson.OPT_INDENT_2)
-    else:
-        text = json.dumps(obj, ensure_ascii=False, indent=2).encode()
-    return b"    " + text.replace(b"\n", b"\n    ")
+    encoder = _ENCODERS.get(fmt)
+    if encoder is None:
+        encoder = _ENCODERS[fmt] = CenterEncoder(fmt)
+    return encoder.encode(report)
 
 
 def _row(report: CenterReport, center: CenterDoc, fmt: str) -> Row:

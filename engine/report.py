@@ -91,6 +91,9 @@ class Result:
     text: Text | None = None
     strength: str = ""
     tiers: tuple[str, ...] = ()
+    # equal for results whose JSON differs only in expected, actual and location (set by build_result
+    # where it knows; None: unknown). engine.encode renders each shape once.
+    shape: Any = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         # built inline (no nested to_json calls): this runs for every clause of every center
@@ -355,11 +358,11 @@ class _ClauseStatic:
         candidates += [*(spec.get("fields") or {}), spec.get("list")]
         self.candidates = tuple((d, tuple(d.split("."))) for d in candidates if isinstance(d, str))
         self.field = str(spec.get("field") or spec.get("list") or ", ".join(spec.get("fields", {})))
-        self.next: dict[tuple[str, dt.date], dict[str, str] | None] = {}
+        self.next: dict[tuple[str, dt.date], tuple[dict[str, str] | None, object]] = {}
         self.na: dict[str, Any] | None = None
-        # (id(registries), repr(expected), repr(actual)) → (registries, message, remediation, gap):
+        # (id(registries), repr(expected), repr(actual)) → (registries, message, remediation, gap, token):
         # repr tells 1, 1.0 and True apart, which render_value does too
-        self.fills: dict[tuple[int, str, str], tuple[Registries, Text, Text, Text | None]] = {}
+        self.fills: dict[tuple[int, str, str], tuple[Registries, Text, Text, Text | None, object]] = {}
 
     def not_applicable(self, why: Text) -> dict[str, Any]:
         """The fields of this clause's not_applicable result, ``location`` aside (made once)."""
@@ -372,32 +375,36 @@ class _ClauseStatic:
                     message=why,
                     remediation=None,
                     location=None,
+                    shape=object(),  # one per (clause, reason)
                     **self.common,
                 )
             )
         return self.na
 
-    def next_severity(self, tier: str, as_of: dt.date) -> dict[str, str] | None:
+    def context(self, tier: str, as_of: dt.date) -> tuple[dict[str, str] | None, object]:
+        """(next_severity, token) of a result for ``tier`` on ``as_of``: the token stands for both."""
         key = (tier, as_of)
-        if key not in self.next:
-            self.next[key] = _next_severity(self.cc, tier, as_of)
-        found = self.next[key]
-        return dict(found) if found is not None else None  # each result its own dict, as before
+        found = self.next.get(key)
+        if found is None:
+            found = self.next[key] = (_next_severity(self.cc, tier, as_of), object())
+        ns = found[0]
+        return (dict(ns) if ns is not None else None), found[1]  # each result its own dict, as before
 
-    def filled(self, outcome: Outcome, registries: Registries) -> tuple[Text, Text, Text | None]:
-        """(message, remediation, gap) of a fail, worked out once per (expected, actual)."""
+    def filled(self, outcome: Outcome, registries: Registries) -> tuple[Text, Text, Text | None, object]:
+        """(message, remediation, gap, token) of a fail, worked out once per (expected, actual)."""
         key = (id(registries), repr(outcome.expected), repr(outcome.actual))
         hit = self.fills.get(key)
         if hit is not None and hit[0] is registries:
-            return hit[1], hit[2], hit[3]
+            return hit[1], hit[2], hit[3], hit[4]
         cc = self.cc
         message = _fill(cc.clause.message, cc, outcome, registries)
         remediation = _fill(cc.clause.remediation, cc, outcome, registries)
         gap = _gap(cc, outcome, registries)
         if len(self.fills) >= _FILL_CACHE_SIZE:
             self.fills.clear()
-        self.fills[key] = (registries, message, remediation, gap)
-        return message, remediation, gap
+        token = object()  # this fill's identity, for Result.shape
+        self.fills[key] = (registries, message, remediation, gap, token)
+        return message, remediation, gap, token
 
 
 _STATICS: dict[int, _ClauseStatic] = {}
@@ -427,7 +434,7 @@ def build_result(
         result.location = facts.root_location()
         return result
     common = static.common
-    next_severity = static.next_severity(str(facts.center.tier), as_of)
+    next_severity, context = static.context(str(facts.center.tier), as_of)
     if cc.error is not None or outcome is None or outcome.status == "error":
         why = cc.error or Text(
             "规则引擎未给出确定结论" + (f"：{outcome.detail}" if outcome and outcome.detail else ""),
@@ -446,9 +453,11 @@ def build_result(
     status = Status(outcome.status)
     location = _locate(cc, outcome, facts)
     gap = None
+    shape: Any = None
     if status == Status.PASS:
         message = static.pass_message
         remediation = None
+        shape = context
     elif status == Status.NOT_DECLARED:
         what = static.field
         if outcome.actual:
@@ -462,11 +471,13 @@ def build_result(
             message = Text(f"未申报 {what}", f"{what} is not declared")
         remediation = Text(f"在申报中补充 {what}", f"declare {what}")
     else:
-        message, remediation, gap = static.filled(outcome, registries)
+        message, remediation, gap, token = static.filled(outcome, registries)
         if outcome.status != "fail":
             gap = None
+        shape = (token, context, outcome.status)
     waiver_json = None
     if waiver is not None:
+        shape = None
         expired = waiver.expires < as_of
         waiver_json = waiver.to_json(expired)
         if status in (Status.FAIL, Status.NOT_DECLARED):
@@ -493,5 +504,6 @@ def build_result(
         waiver=waiver_json,
         gap=gap,
         next_severity=next_severity,
+        shape=shape,
         **common,
     )
