@@ -51,6 +51,11 @@ from engine.standard import Standard
 from engine.validate import problem
 from engine.waivers import Waiver
 
+try:
+    import orjson
+except ImportError:  # pragma: no cover
+    orjson = None  # type: ignore[assignment]
+
 STREAM_FORMATS = ("json", "jsonl")
 JSONL_SLICE = 512 * 1024  # bytes of JSON Lines per unit
 UNIT_BYTES_PER_TIMEOUT = 64 * 1024  # a unit may take one more --timeout per this many bytes
@@ -58,10 +63,10 @@ UNIT_BYTES_PER_TIMEOUT = 64 * 1024  # a unit may take one more --timeout per thi
 
 @dataclass
 class Row:
-    """One center's report, serialised, and what the parent needs of it."""
+    """What the parent needs of one center's report (its bytes are in ``UnitResult.text``)."""
 
     id: str
-    text: bytes
+    length: int  # of its serialised report in ``UnitResult.text``, separator aside
     error: bool  # a status error
     fail_rank: int  # highest severity rank among fails (-1: none)
     nd_rank: int  # highest severity rank among not_declared (-1: none)
@@ -71,6 +76,10 @@ class Row:
 @dataclass
 class UnitResult:
     rows: list[Row] = field(default_factory=list)
+    # the rows' reports, serialised and joined as the output has them (json: ",\n" between
+    # centers; jsonl: a newline after each): one bytes object crosses the process boundary, not
+    # one per center, and the parent writes it with one call
+    text: bytes = b""
     problems: list[Problem] = field(default_factory=list)
     evaluated: bool = True
 
@@ -81,6 +90,16 @@ class UnitResult:
 _ENCODERS: dict[str, CenterEncoder] = {}
 
 
+def _dumps(value: Any) -> bytes:
+    """One index line (orjson when it can: the parent writes one per center)."""
+    if orjson is not None:
+        try:
+            return bytes(orjson.dumps(value))
+        except TypeError:  # a lone surrogate in a file name: json escapes it
+            pass
+    return json.dumps(value).encode()
+
+
 def center_json(report: CenterReport, fmt: str) -> bytes:
     """One center as ``JsonOutput`` writes it inside ``"centers": [...]`` (json), or as one line (jsonl)."""
     encoder = _ENCODERS.get(fmt)
@@ -89,7 +108,7 @@ def center_json(report: CenterReport, fmt: str) -> bytes:
     return encoder.encode(report)
 
 
-def _row(report: CenterReport, center: CenterDoc, fmt: str) -> Row:
+def _row(report: CenterReport, center: CenterDoc, length: int) -> Row:
     error = False
     fail_rank = nd_rank = -1
     for r in report.results:
@@ -100,9 +119,7 @@ def _row(report: CenterReport, center: CenterDoc, fmt: str) -> Row:
         elif r.status == Status.NOT_DECLARED:
             nd_rank = max(nd_rank, r.severity.rank)
     loc = center.location(("id",))
-    return Row(
-        report.id, center_json(report, fmt), error, fail_rank, nd_rank, (loc.file, loc.line, loc.column, center.base)
-    )
+    return Row(report.id, length, error, fail_rank, nd_rank, (loc.file, loc.line, loc.column, center.base))
 
 
 @dataclass
@@ -117,8 +134,8 @@ class Job:
     fmt: str
 
 
-def evaluate_centers(job: Job, centers: list[CenterDoc], results: list[runner.TaskResult] | None = None) -> list[Row]:
-    """Reports of ``centers`` as rows; evaluated here (durable_rules in this process) unless ``results`` are given."""
+def evaluate_centers(job: Job, centers: list[CenterDoc], results: list[runner.TaskResult] | None = None) -> UnitResult:
+    """Reports of ``centers``; evaluated here (durable_rules in this process) unless ``results`` are given."""
     from engine.check import _center_report
     from engine.compiler import compile_standard
     from engine.facts import build_facts
@@ -136,11 +153,15 @@ def evaluate_centers(job: Job, centers: list[CenterDoc], results: list[runner.Ta
             definitions = {rs.name: rs.definition for _, _, _, rs in prepared}
             tasks = [runner.Task(i, c.id, rs.name, f.facts) for i, c, f, rs in prepared]
             results = runner.evaluate_in_process(definitions, tasks)
-    rows = []
+    rows, texts = [], []
     for (_, center, facts, ruleset), result in zip(prepared, results, strict=True):
         report = _center_report(center, facts, ruleset, result, job.waivers, job.as_of)
-        rows.append(_row(report, center, job.fmt))
-    return rows
+        text = center_json(report, job.fmt)
+        rows.append(_row(report, center, len(text)))
+        texts.append(text)
+    if job.fmt == "jsonl":
+        return UnitResult(rows=rows, text=b"".join(t + b"\n" for t in texts))
+    return UnitResult(rows=rows, text=b",\n".join(texts))
 
 
 _JOB: Job | None = None
@@ -160,12 +181,12 @@ def run_unit(unit: Unit, evaluate: bool, job: Job | None = None) -> UnitResult:
         return UnitResult(problems=list(exc.problems), evaluated=False)
     if not evaluate:
         return UnitResult(rows=[_row_stub(c) for c in centers], evaluated=False)
-    return UnitResult(rows=evaluate_centers(job, centers))
+    return evaluate_centers(job, centers)
 
 
 def _row_stub(center: CenterDoc) -> Row:
     loc = center.location(("id",))
-    return Row(center.id, b"", False, -1, -1, (loc.file, loc.line, loc.column, center.base))
+    return Row(center.id, 0, False, -1, -1, (loc.file, loc.line, loc.column, center.base))
 
 
 def _safe_unit(job: Job, unit: Unit, evaluate: bool, jobs: int, timeout: float) -> UnitResult:
@@ -186,7 +207,7 @@ def _safe_unit(job: Job, unit: Unit, evaluate: bool, jobs: int, timeout: float) 
         definitions.setdefault(ruleset.name, ruleset.definition)
         tasks.append(runner.Task(i, center.id, ruleset.name, build_facts(center, job.standard.registries).facts))
     results = runner.evaluate_pooled(definitions, tasks, jobs, timeout)
-    return UnitResult(rows=evaluate_centers(job, centers, results))
+    return evaluate_centers(job, centers, results)
 
 
 # ---------------------------------------------------------------- the parent
@@ -390,22 +411,24 @@ def check_stream(
         if progress is not None:
             progress(state["units"], len(units))
         problems.extend(result.problems)
+        write = not problems and result.evaluated
+        if write:
+            if fmt == "json" and outcome.centers and result.rows:
+                out.fh.write(b",\n")
+            out.fh.write(result.text)
+        lines = []
         for row in result.rows:
             if state["last"] is not None and row.id <= state["last"]:
                 state["ascending"] = False
             state["last"] = row.id
             length = 0
-            if not problems and result.evaluated:
-                text = row.text if fmt == "jsonl" else (b",\n" + row.text if outcome.centers else row.text)
-                if fmt == "jsonl":
-                    text += b"\n"
-                out.fh.write(text)
-                length = len(text)
+            if write:
+                # its bytes in the output: json puts ",\n" before every center but the first
+                length = row.length + (1 if fmt == "jsonl" else 2 if outcome.centers else 0)
                 outcome.add(row)
-            index.write(
-                json.dumps([row.id, state["offset"], length, *row.where[:3], list(row.where[3])]).encode() + b"\n"
-            )
+            lines.append(_dumps([row.id, state["offset"], length, *row.where[:3], list(row.where[3])]))
             state["offset"] += length
+        index.write(b"\n".join(lines) + b"\n" if lines else b"")
         return not problems
 
     try:
