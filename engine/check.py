@@ -113,25 +113,44 @@ def evaluate(
     )
 
 
+_PLANS: dict[int, tuple[CompiledRuleset, list[tuple[Any, str, Any]]]] = {}
+
+
+def _plan(ruleset: CompiledRuleset) -> list[tuple[Any, str, Any]]:
+    """(compiled clause, clause id, its kind's reduce or None) per clause, worked out once per ruleset."""
+    found = _PLANS.get(id(ruleset))
+    if found is None or found[0] is not ruleset:
+        plan = [
+            (cc, cc.clause.id, KINDS[cc.rule.kind].reduce if cc.compiled is not None and cc.rule is not None else None)
+            for cc in ruleset.clauses
+        ]
+        if len(_PLANS) > 512:
+            _PLANS.clear()
+        found = _PLANS[id(ruleset)] = (ruleset, plan)
+    return found[1]
+
+
 def _center_report(center, facts, ruleset: CompiledRuleset, result: runner.TaskResult, waivers, as_of) -> CenterReport:  # type: ignore[no-untyped-def]
     seen: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    rule_index = ruleset.rule_index
     for rule_name, fact_id in result.matches or []:
-        clause_id, tag = ruleset.rule_index[rule_name]
+        clause_id, tag = rule_index[rule_name]
         seen[clause_id].append((tag, fact_id))
     out = []
     center_id = center.id
     registries = ruleset.standard.registries
-    for cc in ruleset.clauses:
+    matches = result.matches
+    for cc, clause_id, reduce in _plan(ruleset):
         outcome: Outcome | None = None
-        if cc.compiled is not None and cc.rule is not None:
-            if result.matches is None:
+        if reduce is not None:
+            if matches is None:
                 outcome = Outcome("error", cc.compiled.expected, None, detail=result.error or "")
             else:
                 try:
-                    outcome = KINDS[cc.rule.kind].reduce(cc.rule.spec, cc.compiled, seen[cc.clause.id], facts)
+                    outcome = reduce(cc.rule.spec, cc.compiled, seen[clause_id], facts)
                 except Exception as exc:
                     outcome = Outcome("error", cc.compiled.expected, None, detail=f"{type(exc).__name__}: {exc}")
-        waiver = waivers.get((center_id, cc.clause.id)) if waivers else None
+        waiver = waivers.get((center_id, clause_id)) if waivers else None
         out.append(build_result(cc, outcome, facts, registries, waiver, as_of))
     return CenterReport(center.id, center.name, center.tier, center.file, center.sha256, out, facts.notices)
 

@@ -319,10 +319,16 @@ def _locate(cc: CompiledClause, outcome: Outcome, facts: CenterFacts) -> Locatio
     """The offending item, else the field the clause reads, else the center."""
     if outcome.items:
         return facts.item_location(outcome.items[0])
-    for dotted, path in _static(cc).candidates:
-        if facts.get(dotted) is not NO_VALUE:
+    data = facts.center.data
+    for _, path in _static(cc).candidates:
+        node = data
+        for part in path:
+            if not isinstance(node, dict) or part not in node:
+                break
+            node = node[part]
+        else:
             return facts.location(path)
-    return facts.location(())
+    return facts.root_location()
 
 
 # ---------------------------------------------------------------- what does not depend on the center
@@ -408,6 +414,7 @@ class _ClauseStatic:
 
 
 _STATICS: dict[int, _ClauseStatic] = {}
+_STATUS_OF = {s.value: s for s in Status}
 _new_result = object.__new__
 
 
@@ -450,7 +457,7 @@ def build_result(
             next_severity=next_severity,
             **common,
         )
-    status = Status(outcome.status)
+    status = _STATUS_OF[outcome.status]
     location = _locate(cc, outcome, facts)
     gap = None
     shape: Any = None

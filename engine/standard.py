@@ -220,9 +220,9 @@ class Standard:
             out.extend(self.parent.files())
         return out
 
-    @property
+    @cached_property
     def chain_sha256(self) -> str:
-        """Identity of the whole chain (this file and every file it extends)."""
+        """Identity of the whole chain (this file and every file it extends); asked once per center."""
         return hashlib.sha256(json.dumps(self.files(), sort_keys=True).encode()).hexdigest()
 
     def receipt(self) -> dict[str, Any]:
