@@ -90,14 +90,17 @@ def build_facts(center: Any, registries: Registries) -> CenterFacts:
     dep_table = registries.department_aliases
     mat_table = registries.matter_aliases
     center_fact: dict[str, Any] = {"id": "center", "t": "center"}
-    for dotted in SCALAR_FIELDS:
-        value = out.get(dotted)
-        if value is not NO_VALUE and value is not None:
-            center_fact[fact_field(dotted)] = value
-    for dotted in RANK_FIELDS:
-        value = out.get(dotted)
-        if value in RANKS:
-            center_fact[fact_field(dotted) + "__order"] = RANKS.index(value)
+    for parts, name, order in _SCALARS:
+        value: Any = data
+        for part in parts:
+            if not isinstance(value, dict) or part not in value:
+                break
+            value = value[part]
+        else:
+            if value is not None:
+                center_fact[name] = value
+                if order and value in RANKS:
+                    center_fact[order] = RANKS.index(value)
 
     # departments: normalise, drop duplicates (first wins)
     residency: dict[str, Any] = {}
@@ -167,6 +170,13 @@ def build_facts(center: Any, registries: Registries) -> CenterFacts:
     return out
 
 
+# (path, fact field, its rank-order field or "") of each scalar the center fact carries
+assert set(RANK_FIELDS) <= set(SCALAR_FIELDS), "a rank field is a scalar field"
+_SCALARS = tuple(
+    (tuple(d.split(".")), fact_field(d), fact_field(d) + "__order" if d in RANK_FIELDS else "") for d in SCALAR_FIELDS
+)
+
+
 @lru_cache(maxsize=4096)
 def _closest(raw: str, table: tuple[tuple[str, str], ...]) -> list[str]:
     """The known ids whose names or aliases look most like ``raw`` (for the unknown_department notice)."""
@@ -180,8 +190,10 @@ def _item_fact(ft: str, i: int, key: str, raw: dict[str, Any], derived: dict[str
     for name in ITEM_FIELDS[ft]:
         if name in derived:
             fact[name] = derived[name]
-        elif name != "key" and name in raw and raw[name] is not None:
-            fact[name] = raw[name]
+        elif name != "key":
+            value = raw.get(name)
+            if value is not None:
+                fact[name] = value
     return fact
 
 
