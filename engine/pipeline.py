@@ -62,26 +62,58 @@ UNIT_BYTES_PER_TIMEOUT = 64 * 1024  # a unit may take one more --timeout per thi
 
 
 @dataclass
-class Row:
-    """What the parent needs of one center's report (its bytes are in ``UnitResult.text``)."""
-
-    id: str
-    length: int  # of its serialised report in ``UnitResult.text``, separator aside
-    error: bool  # a status error
-    fail_rank: int  # highest severity rank among fails (-1: none)
-    nd_rank: int  # highest severity rank among not_declared (-1: none)
-    where: tuple[str, int, int, tuple[Any, ...]]  # place of its id (file, line, column) and its base path
-
-
-@dataclass
 class UnitResult:
-    rows: list[Row] = field(default_factory=list)
-    # the rows' reports, serialised and joined as the output has them (json: ",\n" between
-    # centers; jsonl: a newline after each): one bytes object crosses the process boundary, not
-    # one per center, and the parent writes it with one call
+    """A unit's reports, serialised, and what the parent needs of them — per unit, not per center.
+
+    ``text``: the reports joined as the output has them (json: ",\n" between centers; jsonl: a
+    newline after each), so one bytes object crosses the process boundary and is written with one
+    call. ``index``: a JSON list of ``[id, offset in text, length, file, line, column, base path]``
+    per center, the parent's index of the output (for id order and duplicate ids) once it adds
+    the unit's own offset. ``first``/``last``/``ascending``: the ids' order; ``error``,
+    ``fail_rank``, ``nd_rank``: the exit-code facts (ranks -1: none).
+    """
+
+    centers: int = 0
     text: bytes = b""
+    index: bytes = b"[]"
+    first: str = ""
+    last: str = ""
+    ascending: bool = True
+    error: bool = False
+    fail_rank: int = -1
+    nd_rank: int = -1
     problems: list[Problem] = field(default_factory=list)
     evaluated: bool = True
+
+
+def _unit_result(centers: list[CenterDoc], texts: list[bytes], reports: list[CenterReport], fmt: str) -> UnitResult:
+    """``texts`` (one per center; empty when not evaluated) and the reports' statuses, summed up."""
+    out = UnitResult(centers=len(centers), evaluated=bool(reports))
+    index: list[list[Any]] = []
+    offset, sep = 0, (1 if fmt == "jsonl" else 2)
+    last = None
+    for center, text in zip(centers, texts, strict=True):
+        loc = center.location(("id",))
+        index.append([center.id, offset, len(text), loc.file, loc.line, loc.column, list(center.base)])
+        offset += len(text) + sep
+        if last is not None and center.id <= last:
+            out.ascending = False
+        last = center.id
+    for report in reports:
+        for r in report.results:
+            status = r.status
+            if status == Status.ERROR:
+                out.error = True
+            elif status == Status.FAIL:
+                out.fail_rank = max(out.fail_rank, r.severity.rank)
+            elif status == Status.NOT_DECLARED:
+                out.nd_rank = max(out.nd_rank, r.severity.rank)
+    if centers:
+        out.first, out.last = centers[0].id, centers[-1].id
+    out.index = _dumps(index)
+    if reports:
+        out.text = b"".join(t + b"\n" for t in texts) if fmt == "jsonl" else b",\n".join(texts)
+    return out
 
 
 # ---------------------------------------------------------------- evaluating and serialising
@@ -106,20 +138,6 @@ def center_json(report: CenterReport, fmt: str) -> bytes:
     if encoder is None:
         encoder = _ENCODERS[fmt] = CenterEncoder(fmt)
     return encoder.encode(report)
-
-
-def _row(report: CenterReport, center: CenterDoc, length: int) -> Row:
-    error = False
-    fail_rank = nd_rank = -1
-    for r in report.results:
-        if r.status == Status.ERROR:
-            error = True
-        elif r.status == Status.FAIL:
-            fail_rank = max(fail_rank, r.severity.rank)
-        elif r.status == Status.NOT_DECLARED:
-            nd_rank = max(nd_rank, r.severity.rank)
-    loc = center.location(("id",))
-    return Row(report.id, length, error, fail_rank, nd_rank, (loc.file, loc.line, loc.column, center.base))
 
 
 @dataclass
@@ -153,15 +171,11 @@ def evaluate_centers(job: Job, centers: list[CenterDoc], results: list[runner.Ta
             definitions = {rs.name: rs.definition for _, _, _, rs in prepared}
             tasks = [runner.Task(i, c.id, rs.name, f.facts) for i, c, f, rs in prepared]
             results = runner.evaluate_in_process(definitions, tasks)
-    rows, texts = [], []
-    for (_, center, facts, ruleset), result in zip(prepared, results, strict=True):
-        report = _center_report(center, facts, ruleset, result, job.waivers, job.as_of)
-        text = center_json(report, job.fmt)
-        rows.append(_row(report, center, len(text)))
-        texts.append(text)
-    if job.fmt == "jsonl":
-        return UnitResult(rows=rows, text=b"".join(t + b"\n" for t in texts))
-    return UnitResult(rows=rows, text=b",\n".join(texts))
+    reports = [
+        _center_report(center, facts, ruleset, result, job.waivers, job.as_of)
+        for (_, center, facts, ruleset), result in zip(prepared, results, strict=True)
+    ]
+    return _unit_result(centers, [center_json(r, job.fmt) for r in reports], reports, job.fmt)
 
 
 _JOB: Job | None = None
@@ -180,13 +194,8 @@ def run_unit(unit: Unit, evaluate: bool, job: Job | None = None) -> UnitResult:
     except InputError as exc:
         return UnitResult(problems=list(exc.problems), evaluated=False)
     if not evaluate:
-        return UnitResult(rows=[_row_stub(c) for c in centers], evaluated=False)
+        return _unit_result(centers, [b""] * len(centers), [], job.fmt)
     return evaluate_centers(job, centers)
-
-
-def _row_stub(center: CenterDoc) -> Row:
-    loc = center.location(("id",))
-    return Row(center.id, 0, False, -1, -1, (loc.file, loc.line, loc.column, center.base))
 
 
 def _safe_unit(job: Job, unit: Unit, evaluate: bool, jobs: int, timeout: float) -> UnitResult:
@@ -196,7 +205,7 @@ def _safe_unit(job: Job, unit: Unit, evaluate: bool, jobs: int, timeout: float) 
     except InputError as exc:
         return UnitResult(problems=list(exc.problems), evaluated=False)
     if not evaluate:
-        return UnitResult(rows=[_row_stub(c) for c in centers], evaluated=False)
+        return _unit_result(centers, [b""] * len(centers), [], job.fmt)
     from engine.compiler import compile_standard
     from engine.facts import build_facts
 
@@ -222,11 +231,11 @@ class Outcome:
     fail_rank: int = -1
     nd_rank: int = -1
 
-    def add(self, row: Row) -> None:
-        self.centers += 1
-        self.error = self.error or row.error
-        self.fail_rank = max(self.fail_rank, row.fail_rank)
-        self.nd_rank = max(self.nd_rank, row.nd_rank)
+    def add(self, unit: UnitResult) -> None:
+        self.centers += unit.centers
+        self.error = self.error or unit.error
+        self.fail_rank = max(self.fail_rank, unit.fail_rank)
+        self.nd_rank = max(self.nd_rank, unit.nd_rank)
 
     def worst(self, fail_on: str, strict: bool = False) -> bool:
         """``Report.worst`` of the report written."""
@@ -411,24 +420,21 @@ def check_stream(
         if progress is not None:
             progress(state["units"], len(units))
         problems.extend(result.problems)
-        write = not problems and result.evaluated
-        if write:
-            if fmt == "json" and outcome.centers and result.rows:
+        base = 0
+        if result.centers and not problems and result.evaluated:
+            if fmt == "json" and outcome.centers:
                 out.fh.write(b",\n")
+                state["offset"] += 2
+            base = state["offset"]
             out.fh.write(result.text)
-        lines = []
-        for row in result.rows:
-            if state["last"] is not None and row.id <= state["last"]:
+            state["offset"] += len(result.text)
+            outcome.add(result)
+        if result.centers:
+            if state["last"] is not None and result.first <= state["last"]:
                 state["ascending"] = False
-            state["last"] = row.id
-            length = 0
-            if write:
-                # its bytes in the output: json puts ",\n" before every center but the first
-                length = row.length + (1 if fmt == "jsonl" else 2 if outcome.centers else 0)
-                outcome.add(row)
-            lines.append(_dumps([row.id, state["offset"], length, *row.where[:3], list(row.where[3])]))
-            state["offset"] += length
-        index.write(b"\n".join(lines) + b"\n" if lines else b"")
+            state["ascending"] = state["ascending"] and result.ascending
+            state["last"] = result.last
+            index.write(b"[%d," % base + result.index + b"]\n")
         return not problems
 
     try:
@@ -459,8 +465,15 @@ def check_stream(
 
 
 def _index_rows(index: Any) -> list[list[Any]]:
+    """``[id, offset, length, file, line, column, base]`` of every center, in input order."""
     index.seek(0)
-    return [json.loads(line) for line in index]
+    rows = []
+    for line in index:
+        base, unit = json.loads(line)
+        for row in unit:
+            row[1] += base
+            rows.append(row)
+    return rows
 
 
 def _duplicates(index: Any) -> list[Problem]:
@@ -502,8 +515,6 @@ def _sorted_copy(spool: _Output, output: str | None, index: Any, head: bytes) ->
         for _, offset, length, *_rest in rows:
             src.seek(offset)
             text = src.read(length)
-            if text.startswith(b",\n"):
-                text = text[2:]
             out.fh.write(text if first else b",\n" + text)
             first = False
     spool.discard()
