@@ -17,7 +17,7 @@ from engine.compiler import CompiledClause
 from engine.errors import Location
 from engine.facts import CenterFacts, Notice
 from engine.kinds import Outcome
-from engine.standard import NO_VALUE, Registries, Source
+from engine.standard import Registries, Source
 from engine.text import Text
 from engine.waivers import Waiver
 
