@@ -248,16 +248,15 @@ def stages(folder: Path, at_least: int) -> dict[str, Any]:
     centers = [c for d in docs for c in _parse(d, check_duplicates=False)]
     facts = timed("facts", lambda: [build_facts(c, std.registries) for c in centers])
     rulesets = timed("compile (cached)", lambda: [compile_standard(std, rules, c.tier, as_of) for c in centers])
-    engine = runner.DurableEvaluator()
-    for rs in {r.name: r for r in rulesets}.values():
-        engine.register(rs.name, rs.definition)
-    results = timed(
-        "evaluate, durable_rules",
-        lambda: [
-            runner.TaskResult(i, engine.evaluate(rs.name, f.facts))
-            for i, (rs, f) in enumerate(zip(rulesets, facts, strict=True))
-        ],
-    )
+    # as a worker evaluates a unit: its centers in batches (runner.evaluate_in_process), rulesets
+    # registered first (once per worker)
+    definitions = {r.name: r.definition for r in rulesets}
+    tasks = [
+        runner.Task(i, c.id, rs.name, f.facts)
+        for i, (c, rs, f) in enumerate(zip(centers, rulesets, facts, strict=True))
+    ]
+    runner.evaluate_in_process(definitions, tasks[:1])
+    results = timed("evaluate, durable_rules", lambda: runner.evaluate_in_process(definitions, tasks))
     timed(
         "evaluate, reference (python)",
         lambda: [pyeval.evaluate(rs, f.facts) for rs, f in zip(rulesets, facts, strict=True)],
