@@ -3,20 +3,25 @@
 ``engine.source.load_document`` (the strict loader) composes YAML in pure Python to keep
 every value's place; it costs ≈ 2.6 ms for a 1.5 KB center. Most bulk input is plain
 block YAML as tools write it, or one JSON object per line, and for those this module
-builds the very same ``Document`` (data, ``spans``, ``key_spans``) in one pass over the
-lines, ≈ 20× faster. It answers ``None`` — "ask the strict loader" — on anything outside
-the subset it reads exactly:
+builds the very same ``Document`` (data, and every value's and key's place), or answers
+``None`` — "ask the strict loader" — on anything outside the subset it reads exactly:
 
-- YAML (``scan_yaml``): block mappings and indented block sequences; one-line plain,
-  single- or double-quoted scalars (no backslash escapes) and one-line flow sequences of
-  such scalars; comments. Declined: tabs, CR, ``---``/``...``, flow mappings, anchors,
-  aliases, tags, block scalars (``|`` ``>``), multi-line scalars, indentless sequences,
-  empty values, duplicate keys, nesting deeper than 60, and any plain scalar whose YAML 1.1
-  reading is not one of: a string, ``true``/``false``, ``null``/``~``, a decimal integer
-  without sign or leading zero (``-`` allowed), a decimal number ``d.d``, or a date
-  ``YYYY-MM-DD`` (kept as text, as the strict loader keeps it). So ``yes``/``on``,
-  ``0x1f``, ``010``, ``1_000``, ``1e5``, ``.inf`` all go to the strict loader, which
-  reads them and explains them.
+- YAML (``scan_yaml``), in two tiers. First ``scan_yaml_rs``: yaml-rs (Rust, YAML 1.2) reads
+  the text, once one regular expression over the whole text (``_RS_GRAMMAR``) has found it
+  inside the subset where YAML 1.2 and the strict loader's YAML 1.1 give the same data; places
+  are found only when a report asks for one (``YamlDocument``), ≈ 45 µs per center instead of
+  ≈ 150. Else ``scan_yaml_lines``, a line scanner in Python that builds data and places in one
+  pass (yaml-rs not installed, or a text the first tier declines but this one reads: a key such
+  as ``1`` or ``true``, a plain scalar such as ``_1``). Both read block mappings and indented
+  block sequences; one-line plain, single- or double-quoted scalars (no backslash escapes) and
+  one-line flow sequences of such scalars; comments. Declined: tabs, CR, ``---``/``...``,
+  flow mappings, anchors, aliases, tags, block scalars (``|`` ``>``), multi-line scalars,
+  indentless sequences, empty values, duplicate keys, deep nesting, and any plain scalar whose
+  YAML 1.1 reading is not one of: a string, ``true``/``false``, ``null``/``~``, a decimal
+  integer without sign or leading zero (``-`` allowed), a decimal number ``d.d``, or a date
+  ``YYYY-MM-DD`` (kept as text, as the strict loader keeps it). So ``yes``/``on``, ``0x1f``,
+  ``010``, ``1_000``, ``1e5``, ``.inf`` all go to the strict loader, which reads them and
+  explains them.
 - JSON Lines (``scan_json_line``): one object per line, read by ``json`` (orjson when
   installed), places from a tokenizer; declined on duplicate keys, numbers past 64 bits or
   with an exponent, and escapes that are not plain (``\\ud800``).
@@ -26,12 +31,14 @@ then re-checks in Python the keywords whose meaning differs between the two (``p
 Python's ``\\s`` and ``\\d`` are not Rust's; ``format: date``). A center it does not vouch
 for goes through the Python validator, which explains it with file, line and column
 (``engine.center``). Equality with the strict path is tested on every file of
-tests/data and examples (tests/unit/engine/test_fastload.py).
+tests/data and examples (tests/unit/engine/test_fastload.py) and on generated YAML
+(tests/unit/engine/test_fastload_yaml_rs.py).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -51,6 +58,10 @@ try:  # optional accelerators: without them the fast path still works, a little 
     _json_loads: Callable[[str], Any] = orjson.loads
 except ImportError:  # pragma: no cover
     _json_loads = json.loads
+try:
+    import yaml_rs
+except ImportError:  # pragma: no cover
+    yaml_rs = None  # type: ignore[assignment]
 
 MAX_FAST_DEPTH = 60
 _RESOLVED_FIRST = frozenset(k for k in _NoAliasComposer.yaml_implicit_resolvers if k)
@@ -79,7 +90,10 @@ def _resolved(raw: str) -> Any:
     if _INT.fullmatch(raw):
         return int(raw)
     if _FLOAT.fullmatch(raw):
-        return float(raw)
+        number = float(raw)
+        if not math.isfinite(number):
+            raise Decline(raw)  # the strict loader says it is no valid number
+        return number
     if _DATE.fullmatch(raw):
         return raw
     if raw == "true":
@@ -168,7 +182,9 @@ def _flow(text: str, col: int, line: int, file: str, path: Path, spans: dict[Pat
         while j < n and text[j] not in ",]":
             j += 1
         raw = text[i:j].rstrip(" ")
-        if not raw or raw[0] in _INDICATORS or "[" in raw or "{" in raw or " #" in raw or ":" in raw:
+        if not raw or raw[0] in _INDICATORS or raw[0] == "?" or raw == "-" or raw.startswith("- "):
+            raise Decline("flow scalar")  # "?" starts a key in a flow sequence, "- " an item of a block one
+        if " #" in raw or any(c in raw for c in "[]{}:?"):
             raise Decline("flow scalar")
         out.append(_plain(raw))
         i = j
@@ -233,6 +249,309 @@ class FastDocument(Document):
         return {p: Location(self.file, *pos) for p, pos in raw}
 
 
+# ---------------------------------------------------------------- YAML through yaml-rs
+#
+# yaml-rs reads YAML 1.2, the strict loader YAML 1.1 (and keeps dates as text). They read the same
+# data where ``_RS_GRAMMAR`` matches — one regular expression over the whole text, no Python step
+# per line. Lines: ``key: value``; ``key:`` with a deeper block below; ``- value``; ``- key: value``
+# and ``- key:`` (any spaces after the dash); comments; blank lines. The line after a complete value
+# may not be deeper than it (a multi-line plain scalar); the line after ``key:`` must be deeper (else
+# the value is empty, or an indentless sequence). Values, on one line:
+# - a plain scalar whose first character no resolver of either reader looks at (a letter, a CJK
+#   character, "$", "(", …; not a digit, sign, ".", "_", "~", an indicator), and that is not a YAML
+#   1.1 boolean word (yes/no/on/off); words read alike (true, null, True, NULL…) are fine. Without
+#   ": " (yaml-rs refuses it after a key; after a dash it would make a mapping, so it is checked);
+# - a number in the forms both read alike: a decimal integer without a leading zero, ``d.d``, at
+#   most 18 digits before the point and 20 after; ``~``; a date ``YYYY-MM-DD`` (yaml-rs keeps it
+#   as text with ``parse_datetime=False``, as the strict loader does);
+# - a quoted scalar closed on its line, with no backslash; a one-line flow sequence of such
+#   scalars (its plain ones without ``:``, ``?``, brackets).
+# Keys: plain, not starting as a value may not (YAML 1.2 reads ``1:`` or ``true:`` as a number or a
+# boolean key, the strict loader as text), at most 200 characters. Nothing deeper than 49 columns
+# (nesting stays well under ``MAX_DEPTH``), no character of ``_RS_BAD`` anywhere, the first line a
+# key at column 1. What the grammar lets through and yaml-rs refuses (bad indentation, ``a: b: c``,
+# a duplicate key: ``DuplicateKeyPolicy.Error``) is declined too. Checked against the strict
+# loader on every file of tests/data and examples, on generated documents and on every short
+# scalar in every position (tests/unit/engine/test_fastload_yaml_rs.py).
+
+# tabs, CR, backslash escapes, anchors, aliases, tags, flow mappings, and what the YAML reader
+# refuses or takes for a line break: no class of the grammar takes them
+_RS_BAD = "\t\r\\\\&*!{\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029\ufeff"
+_RS_N = "\n" + _RS_BAD
+_RS_KEY = (
+    rf"(?:[^ :#'\"\[\]{{}},|>%@`?\-<=.+~0-9_tTfFnN{_RS_N}]"
+    r"|(?!(?:true|True|TRUE|false|False|FALSE|null|Null|NULL):)[tTfFnN])"
+    rf"[^:#{_RS_N}]{{0,199}}+(?<! )"
+)
+_RS_BOOL11 = r"(?:[yY]es|YES|[nN]o|NO|[oO]n|ON|[oO]ff|OFF)"
+# the first character of a plain scalar (y, n, o: below); yaml-rs reads "_1" as 1
+_RS_FIRST = rf"[^ \-+.0-9~<=\[\]{{}},#|>'\"%@`?:_yYnNoO{_RS_N}]"
+_RS_NUMBER = r"(?:-?(?:[0-9]{1,18}+\.[0-9]{0,20}+|0|[1-9][0-9]{0,17}+)|[0-9]{4}-[0-9]{2}-[0-9]{2}|~)"
+_RS_QUOTED = rf"(?:\"[^\"{_RS_N}]*+\"|'(?:[^'{_RS_N}]++|'')*+')"
+_RS_TAIL = rf"(?: ++#[^{_RS_N}]*+)? *+\n"  # a comment, or spaces, to the end of the line
+_RS_PLAIN = rf"(?:{_RS_FIRST}|(?!{_RS_BOOL11}{_RS_TAIL})[yYnNoO])[^{_RS_N}]*+(?<!:)\n"
+_RS_FLOW_END = r"(?= *+[,\]])"
+_RS_FLOW_PLAIN = (
+    rf"(?:{_RS_FIRST}|(?!{_RS_BOOL11}{_RS_FLOW_END})[yYnNoO])"
+    rf"(?:[^ ,?\[\]{{}}:{_RS_N}]++| ++(?=[^ ,?\[\]{{}}:#{_RS_N}]))*+"  # "#" after a space: a comment
+)
+_RS_FLOW_ITEM = rf"(?:{_RS_FLOW_PLAIN}|{_RS_QUOTED}|{_RS_NUMBER}{_RS_FLOW_END})"
+_RS_FLOW = rf"\[ *+(?:{_RS_FLOW_ITEM} *+(?:, *+{_RS_FLOW_ITEM} *+)*+(?:, *+)?)?\]"
+_RS_VALUE = rf"(?:{_RS_PLAIN}|(?:{_RS_QUOTED}|{_RS_FLOW}|{_RS_NUMBER}){_RS_TAIL})"  # to the end of the line
+# the plain scalar of "- item": no ": " in it (that would make the item a mapping)
+_RS_ITEM_PLAIN = (
+    rf"(?:{_RS_FIRST}|(?!{_RS_BOOL11}{_RS_TAIL})[yYnNoO])(?:[^: {_RS_N}]++|:(?=[^ \n])| ++(?=[^ #\n]))*+{_RS_TAIL}"
+)
+_RS_ITEM = rf"(?:{_RS_ITEM_PLAIN}|(?:{_RS_QUOTED}|{_RS_FLOW}|{_RS_NUMBER}){_RS_TAIL})"
+_RS_BLANK = rf"[ ]*+(?:#[^{_RS_N}]*+)?\n"  # a blank or comment line
+_RS_SKIP = rf"(?:{_RS_BLANK})*+"
+_RS_GRAMMAR = re.compile(
+    rf"(?={_RS_SKIP}[^ \n#\-])(?:"
+    rf"(?P<i> {{0,49}}+)(?:"
+    rf"{_RS_KEY}:(?: ++{_RS_VALUE}(?!{_RS_SKIP}(?P=i) )|{_RS_TAIL}(?={_RS_SKIP}(?P=i) ))"
+    rf"|(?<=[ ])-(?P<g> ++)(?:"
+    rf"{_RS_KEY}:(?: ++{_RS_VALUE}(?!{_RS_SKIP}(?P=i) (?P=g) )|{_RS_TAIL}(?={_RS_SKIP}(?P=i) (?P=g) ))"
+    rf"|{_RS_ITEM}(?!{_RS_SKIP}(?P=i) )"
+    rf"))|{_RS_BLANK})*+"
+)
+_RS_ROOT = re.compile(rf"{_RS_SKIP}")  # the blank and comment lines before the root mapping
+# after a key's colon and spaces, when its value is the block below: to the block (group 1: its indent)
+_RS_BLOCK_AT = re.compile(rf"(?:#[^\n]*+)?\n{_RS_SKIP}( *+)")
+_RS_FLOW_ITEM_AT = re.compile(r" *+(\"[^\"\n]*+\"|'(?:[^'\n]++|'')*+'|[^ ,\]\n][^,\]\n]*+) *+([,\]])")
+
+
+def scan_yaml_rs(text: str, file: str, digest: str) -> YamlDocument | None:
+    """``text`` as the strict loader would read it, read by yaml-rs, or ``None`` (outside ``_RS_GRAMMAR``,
+    or yaml-rs refuses it, or yaml-rs is not installed)."""
+    if yaml_rs is None:  # pragma: no cover
+        return None
+    if not text.endswith("\n"):
+        text += "\n"
+    if _RS_GRAMMAR.fullmatch(text) is None:
+        return None
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
+    except Exception:  # a syntax error (bad indentation…) or a duplicate key: the strict loader says which
+        return None
+    if type(data) is not dict:
+        return None
+    return YamlDocument(data, file, text, digest)
+
+
+class _Mismatch(Exception):
+    """The text does not have the shape the data says (never seen: ``_RS_GRAMMAR`` rules it out)."""
+
+
+# where a value is: (offset and line of its key (-1, 0: an item, or the root), its line and column, its
+# offset, itself)
+_Place = tuple[int, int, int, int, int, Any]
+
+
+class YamlDocument(FastDocument):
+    """A YAML document read by yaml-rs, whose places are found when a report asks for one, as
+    ``JsonLineDocument``'s: the path is followed through the text, each step from the place of the
+    step before (``_find``: the line of a key is found by one search of the text; ``_item``: the items
+    of a sequence, up to the one asked), and every place found is kept. ``spans`` and ``key_spans``
+    (every place) are worked out only when read. Should the text ever not have the shape the data
+    says, every place is taken from the strict loader instead."""
+
+    def __init__(self, data: Any, file: str, text: str, digest: str) -> None:
+        self._text = text  # ends with a newline
+        self._spans: Any = None
+        self._key_spans: Any = None
+        self._strict = False
+        super().__init__(data, file, None, set(), digest, None)  # type: ignore[arg-type]
+        root = _RS_ROOT.match(text).end()  # type: ignore[union-attr]
+        self._places: dict[Path, _Place] = {(): (-1, 0, text.count("\n", 0, root) + 1, 1, root, data)}
+        self._asked: dict[Path, Location] = {}  # the answers of ``location``
+        # of each sequence asked: where its items found so far start, and the furthest item whose line
+        # was counted (index, offset, line)
+        self._rows: dict[Path, tuple[list[int], int, int, int]] = {}
+
+    @property
+    def spans(self) -> Any:
+        if self._spans is None:
+            try:
+                places = {p: (line, column) for p, line, column, _ in self._every_place()}
+            except _Mismatch:
+                self._use_strict()
+            else:
+                self._spans = _Places(self.file, places)
+        return self._spans
+
+    @spans.setter
+    def spans(self, value: Any) -> None:
+        self._spans = value
+
+    @property
+    def key_spans(self) -> Any:
+        if self._key_spans is None:
+            try:
+                self._key_spans = {p: key for p, _, _, key in self._every_place() if key is not None}
+            except _Mismatch:
+                self._use_strict()
+        return self._key_spans
+
+    @key_spans.setter
+    def key_spans(self, value: Any) -> None:
+        self._key_spans = value
+
+    def location(self, path: Path) -> Location:
+        if type(path) is not tuple:
+            path = tuple(path)
+        found = self._asked.get(path)
+        if found is not None:
+            return found
+        if not self._strict:
+            try:
+                place = self._find(path)[1]
+            except _Mismatch:
+                self._use_strict()
+            else:
+                found = self._asked[path] = Location(self.file, place[2], place[3])
+                return found
+        return Document.location(self, path)
+
+    def key_location(self, path: Path) -> Location:
+        if not self._strict:
+            try:
+                found, (key, key_line, line, column, _, _) = self._find(tuple(path))
+            except _Mismatch:
+                self._use_strict()
+            else:
+                if found and key >= 0:
+                    return Location(self.file, key_line, key - self._text.rfind("\n", 0, key))
+                return Location(self.file, line, column)
+        return Document.key_location(self, path)
+
+    def places(self) -> dict[Path, Location]:
+        spans = self.spans
+        return {p: spans[p] for p in spans}
+
+    def _use_strict(self) -> None:
+        strict = load_document(self._text, self.file)
+        self._strict = True
+        self._asked.clear()
+        self._spans = _Places(self.file, {p: (loc.line, loc.column) for p, loc in strict.spans.items()})
+        self._key_spans = dict(strict.key_spans)
+
+    def _find(self, path: Path) -> tuple[bool, _Place]:
+        """(whether all of ``path`` is there, its place); past the end of what is there, the place of the
+        longest prefix of ``path`` that is (as ``Document.location`` answers). Each step goes from the
+        place of the container: the entry ``key`` of a block mapping is on the first line after its first
+        key that is indented as that key and starts with ``key:`` (the lines between are the mapping's,
+        which has no duplicate keys, or deeper); an item of a sequence: ``_item``."""
+        places = self._places
+        place = places.get(path)
+        if place is not None:
+            return True, place
+        n = len(path) - 1
+        while (place := places.get(path[:n])) is None:  # () is always there
+            n -= 1
+        text = self._text
+        for i in range(n, len(path)):
+            part = path[i]
+            node = place[5]
+            if type(node) is dict:
+                if type(part) is not str or part not in node:
+                    return False, place
+                _, _, line, column, start, _ = place
+                size = len(part)
+                if text.startswith(part, start) and text[start + size] == ":":
+                    row = start
+                else:
+                    row = text.find(f"\n{' ' * (column - 1)}{part}:", start)
+                    if row < 0:
+                        raise _Mismatch(self.file)
+                    row += column
+                    line += text.count("\n", start, row)
+                at = row + size + 1
+                while text[at] == " ":
+                    at += 1
+                if text[at] not in "\n#":  # the value is on the key's line
+                    place = (row, line, line, column + at - row, at, node[part])
+                else:  # the value is the block on the next lines
+                    m = _RS_BLOCK_AT.match(text, at)
+                    at = m.end()  # type: ignore[union-attr]
+                    place = (row, line, line + text.count("\n", row, at), len(m.group(1)) + 1, at, node[part])  # type: ignore[union-attr]
+                places[path[: i + 1]] = place
+            elif type(node) is list:
+                if not isinstance(part, int) or not 0 <= part < len(node):
+                    return False, place
+                place = places[path[: i + 1]] = self._item(path[:i], place, part)
+            else:
+                return False, place
+        return True, place
+
+    def _item(self, path: Path, place: _Place, index: int) -> _Place:
+        """The place of item ``index`` of the sequence at ``path`` (whose place is ``place``). The items of
+        a flow sequence are found all at once (``_flow_items``); those of a block sequence are the first
+        ``len(sequence)`` lines indented as its first one and starting with a dash (the lines between are
+        its items' or deeper), found up to the one asked; lines are counted from the furthest item
+        counted before."""
+        text = self._text
+        _, _, line, column, start, node = place
+        rows = self._rows.get(path)
+        if rows is None:
+            offsets = self._flow_items(start, len(node)) if text[start] == "[" else [start]
+            rows = (offsets, 0, start, line)
+        offsets, last, last_row, last_line = rows
+        if len(offsets) <= index:
+            dash = f"\n{' ' * (column - 1)}- "
+            row = offsets[-1]
+            while len(offsets) <= index:
+                row = text.find(dash, row)
+                if row < 0:
+                    raise _Mismatch(self.file)
+                row += column
+                offsets.append(row)
+        row = offsets[index]
+        if last <= index:
+            line = last_line + text.count("\n", last_row, row)
+            rows = (offsets, index, row, line)
+        else:
+            line += text.count("\n", start, row)
+        self._rows[path] = rows
+        if text[start] == "[":
+            return -1, 0, line, column + row - start, row, node[index]
+        at = row + 1  # past the dash and the spaces after it
+        while text[at] == " ":
+            at += 1
+        if text[row] != "-":
+            raise _Mismatch(self.file)
+        return -1, 0, line, column + at - row, at, node[index]
+
+    def _flow_items(self, start: int, size: int) -> list[int]:
+        """Where each of the ``size`` items of the flow sequence at ``start`` starts."""
+        text = self._text
+        rows: list[int] = []
+        i = start + 1
+        while len(rows) < size and (m := _RS_FLOW_ITEM_AT.match(text, i)) is not None:
+            rows.append(m.start(1))
+            if m.group(2) == "]":
+                break
+            i = m.end()
+        if len(rows) != size:
+            raise _Mismatch(self.file)
+        return rows
+
+    def _every_place(self) -> Iterator[tuple[Path, int, int, Location | None]]:
+        """(path, line, column, the place of its key or None) of every value of the document."""
+        paths: list[Path] = [()]
+        while paths:
+            path = paths.pop()
+            found, (key, key_line, line, column, _, node) = self._find(path)
+            assert found
+            key_place = Location(self.file, key_line, key - self._text.rfind("\n", 0, key)) if key >= 0 else None
+            yield path, line, column, key_place
+            if type(node) is dict:
+                paths.extend((*path, k) for k in node)
+            elif type(node) is list:
+                paths.extend((*path, i) for i in range(len(node)))
+
+
+# ---------------------------------------------------------------- YAML, line by line
+
 _LINE = re.compile(
     r"^( *)(?:(-)( +|$))?(?:([^\s:#'\"\[\]{},&*!|>%@`?\-<=][^\s:#]*(?: [^\s:#]+)*):(?: +|$))?(.*)$", re.M
 )
@@ -244,7 +563,13 @@ _DECLINE = re.compile(
 
 
 def scan_yaml(text: str, file: str, digest: str) -> FastDocument | None:
-    """``text`` (one YAML document) as the strict loader would read it, or ``None``."""
+    """``text`` (one YAML document) as the strict loader would read it, or ``None``: read by yaml-rs
+    (``scan_yaml_rs``), else line by line (``scan_yaml_lines``)."""
+    return scan_yaml_rs(text, file, digest) or scan_yaml_lines(text, file, digest)
+
+
+def scan_yaml_lines(text: str, file: str, digest: str) -> FastDocument | None:
+    """``text`` read line by line in Python, as the strict loader would read it, or ``None``."""
     if _DECLINE.search(text):
         return None  # rare in bulk data; the strict loader reads these
     try:
@@ -257,7 +582,7 @@ def _scan_yaml(text: str, file: str, digest: str) -> FastDocument:
     spans: dict[Path, Any] = {}
     # the open block collections, innermost last: (column, path, container, is_sequence)
     stack: list[tuple[int, Path, Any, bool]] = []
-    pending: tuple[Path, Any, Any] | None = None  # a "key:" whose value is on the lines below
+    pending: tuple[Path, Any, Any, int] | None = None  # a "key:" (and its column) whose value is below
     root: Any = None
     line_no = 0
     for m in _LINE.finditer(text):
@@ -277,8 +602,10 @@ def _scan_yaml(text: str, file: str, digest: str) -> FastDocument:
         else:
             # a new block: the value of the pending key, or the document itself
             if pending is not None:
-                cpath, parent, pkey = pending
+                cpath, parent, pkey, pcol = pending
                 pending = None
+                if col <= pcol:
+                    raise Decline("indentation")  # less indented than its key: the strict loader refuses it
             elif root is None and not stack and not is_item and col == 0:
                 cpath, parent, pkey = (), None, None
             else:
@@ -315,7 +642,7 @@ def _scan_yaml(text: str, file: str, digest: str) -> FastDocument:
         if not rest or rest[0] == "#":
             if rest and m.group(0)[m.start(5) - m.start(0) - 1] != " ":
                 raise Decline("comment")
-            pending = (kpath, container, key)
+            pending = (kpath, container, key, col)
             container[key] = None
             continue
         container[key] = _value(m.group(0), m.start(5) - m.start(0), line_no, file, kpath, spans)

@@ -31,27 +31,45 @@ def strict(raw: bytes, name: str) -> source.Document | None:
         return None
 
 
+READERS = {"both tiers": fastload.scan_yaml, "yaml-rs": fastload.scan_yaml_rs, "lines": fastload.scan_yaml_lines}
+
+
+@pytest.mark.parametrize("reader", READERS)
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_fast_yaml_reads_what_the_strict_loader_reads_or_declines(path: Path) -> None:
+def test_fast_yaml_reads_what_the_strict_loader_reads_or_declines(path: Path, reader: str) -> None:
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return
-    fast = fastload.scan_yaml(text, str(path), source.sha256_of(raw))
+    fast = READERS[reader](text, str(path), source.sha256_of(raw))
     if fast is None:
         return
     want = strict(raw, str(path))
     assert want is not None, "the fast path read a file the strict loader refuses"
     assert fast.data == want.data
+    assert repr(fast.data) == repr(want.data)  # 1 and 1.0, True and 1 are equal, not the same
     assert fast.places() == want.spans
     assert fast.sha256 == want.sha256
+    if isinstance(fast, fastload.YamlDocument):
+        assert fast.key_spans == want.key_spans
+        lazy = READERS[reader](text, str(path), "")  # places found one by one, as reports ask them
+        assert isinstance(lazy, fastload.YamlDocument)
+        for p in want.spans:
+            for q in (p, (*p, "nope"), (*p, 0), (*p, 10**6)):
+                assert lazy.location(q) == want.location(q), q
+                assert lazy.key_location(q) == want.key_location(q), q
 
 
 def test_the_fast_path_reads_every_bundled_example_and_the_good_test_data() -> None:
     good = [p for p in CORPUS if "examples" in p.parts or "good" in p.parts]
     declined = [p for p in good if fastload.scan_yaml(p.read_text(encoding="utf-8"), str(p), "") is None]
     assert len(declined) <= len(good) // 10, declined
+    # and the yaml-rs tier reads each of them that the line scanner reads
+    for p in good:
+        text = p.read_text(encoding="utf-8")
+        if fastload.scan_yaml_lines(text, str(p), "") is not None:
+            assert isinstance(fastload.scan_yaml_rs(text, str(p), ""), fastload.YamlDocument), p
 
 
 @pytest.mark.parametrize(
@@ -74,7 +92,13 @@ def test_the_fast_path_reads_every_bundled_example_and_the_good_test_data() -> N
         "a: 2016-06-30 10:00:00\n",
         'a: "\\u00e9"\n',
         "a:\n  b: 1\n c: 2\n",  # bad indentation
+        "a:\n  b:\n c: 1\n",  # a block less indented than its key
         "---\na: 1\n",
+        "a: 1" + "0" * 400 + ".5\n",  # no finite number
+        "a: [?b]\n",  # a key in a flow sequence
+        "a: [b?]\n",
+        "a: [b}]\n",
+        "a: [- ]\n",
     ],
 )
 def test_the_fast_path_declines_what_it_does_not_read_exactly(text: str) -> None:
