@@ -220,12 +220,14 @@ _PATTERN_NAMES = {
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _pattern(validator: Validator, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+def pattern_matches(pattern: str, instance: str) -> bool:
     """``pattern`` as ECMA-262 reads it: ``$`` is the end of the text, not "before a final newline"."""
-    if not isinstance(instance, str):
-        return
     match = re.search(pattern, instance)
-    if match is None or (pattern.endswith("$") and match.end() != len(instance)):
+    return match is not None and (not pattern.endswith("$") or match.end() == len(instance))
+
+
+def _pattern(validator: Validator, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if isinstance(instance, str) and not pattern_matches(pattern, instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 

@@ -190,11 +190,19 @@ def test_the_fast_validity_check_never_accepts_what_the_python_validator_refuses
         {"id": "a", "name": "x", "tier": "city", "region_code": "110100", "declared_on": "2016-02-30"},
         {"id": "a", "name": "x", "tier": "city", "region_code": "110100", "population": 2**70},
         {"id": "a", "name": "x", "tier": "city", "region_code": "110100", "population": True},
+        {"id": "a\n", "name": "x", "tier": "city", "region_code": "110100"},  # ECMA $: not before a newline
+        {"id": "a", "name": "x", "tier": "city", "region_code": "110100\n"},
+        {"id": "a", "name": "x", "tier": "city", "region_code": "110100", "declared_on": "2016-01-01\n"},
+        {"id": "a", "name": " ", "tier": "city", "region_code": "110100"},
     ]
     assert len(centers) > 20
     for center in [*centers, *tricky]:
         if fastload.fast_valid(center):
             assert python.is_valid(center), center
+    for center in tricky[1:]:
+        assert not fastload.fast_valid(center), center
+    # and it vouches for what is valid: the fast path is not a slow path in disguise
+    assert [fastload.fast_valid(c) for c in centers] == [python.is_valid(c) for c in centers]
 
 
 def test_json_lines_places_found_on_demand_are_the_tokenizers() -> None:
