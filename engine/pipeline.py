@@ -75,6 +75,7 @@ class UnitResult:
 
     centers: int = 0
     text: bytes = b""
+    part: str = ""  # or: the file in ``Job.spool`` that holds ``text`` (the parent moves it into the output)
     index: bytes = b"[]"
     first: str = ""
     last: str = ""
@@ -150,6 +151,7 @@ class Job:
     as_of: dt.date
     engine: str
     fmt: str
+    spool: str = ""  # a folder beside the output: a unit's bytes are left there, not sent back
 
 
 def evaluate_centers(job: Job, centers: list[CenterDoc], results: list[runner.TaskResult] | None = None) -> UnitResult:
@@ -175,7 +177,15 @@ def evaluate_centers(job: Job, centers: list[CenterDoc], results: list[runner.Ta
         _center_report(center, facts, ruleset, result, job.waivers, job.as_of)
         for (_, center, facts, ruleset), result in zip(prepared, results, strict=True)
     ]
-    return _unit_result(centers, [center_json(r, job.fmt) for r in reports], reports, job.fmt)
+    result = _unit_result(centers, [center_json(r, job.fmt) for r in reports], reports, job.fmt)
+    if job.spool and result.text:
+        # the bytes go to the output through the file system (the parent asks the kernel to copy
+        # them: os.copy_file_range), not through the pool's pipe and two more copies in Python
+        fd, result.part = tempfile.mkstemp(dir=job.spool, suffix=".part")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(result.text)
+        result.text = b""
+    return result
 
 
 _JOB: Job | None = None
@@ -426,9 +436,10 @@ def check_stream(
                 out.fh.write(b",\n")
                 state["offset"] += 2
             base = state["offset"]
-            out.fh.write(result.text)
-            state["offset"] += len(result.text)
+            state["offset"] += _append(out.fh, result)
             outcome.add(result)
+        elif result.part:
+            os.unlink(result.part)
         if result.centers:
             if state["last"] is not None and result.first <= state["last"]:
                 state["ascending"] = False
@@ -437,8 +448,9 @@ def check_stream(
             index.write(b"[%d," % base + result.index + b"]\n")
         return not problems
 
+    spool = tempfile.mkdtemp(prefix=".hallmark-", dir=os.path.dirname(out.tmp) or None)
     try:
-        job = Job(standard, rulebook, waivers, day, engine, fmt)
+        job = Job(standard, rulebook, waivers, day, engine, fmt, spool)
         _run_units(job, units, default_jobs() if jobs is None else jobs, timeout, on_result)
         if not state["ascending"]:
             problems.extend(_duplicates(index))
@@ -461,7 +473,34 @@ def check_stream(
         raise
     finally:
         index.close()
+        shutil.rmtree(spool, ignore_errors=True)
     return outcome
+
+
+def _append(fh: Any, result: UnitResult) -> int:
+    """Write a unit's bytes at the end of ``fh`` (from its part file, which is removed); their length."""
+    if not result.part:
+        fh.write(result.text)
+        return len(result.text)
+    fh.flush()
+    with open(result.part, "rb") as src:
+        size = os.fstat(src.fileno()).st_size
+        done = 0
+        try:
+            while done < size:
+                n = os.copy_file_range(src.fileno(), fh.fileno(), size - done)
+                if n <= 0:
+                    break
+                done += n
+        except (AttributeError, OSError):  # no copy_file_range here (not Linux, another file system …)
+            pass
+        if done < size:
+            src.seek(done)
+            shutil.copyfileobj(src, fh, 1 << 20)
+            fh.flush()
+    fh.seek(0, os.SEEK_END)  # the file object's idea of its place, after the kernel moved it
+    os.unlink(result.part)
+    return size
 
 
 def _index_rows(index: Any) -> list[list[Any]]:
