@@ -81,14 +81,14 @@ class CenterEncoder:
         self.fmt = fmt
         # (clause, status, severity, title, message, remediation, source, section, gap, next_severity)
         # → the result's bytes cut at expected, actual and location
-        self._shapes: dict[tuple[Any, ...], tuple[bytes, bytes, bytes, bytes]] = {}
+        self._shapes: dict[tuple[Any, ...], tuple[bytes, bytes, bytes, bytes, bytes]] = {}
 
     def _dumps(self, value: Any, pad: bytes) -> bytes:
         if self.indent:
             return bytes(orjson.dumps(value, option=orjson.OPT_INDENT_2)).replace(b"\n", pad)
         return bytes(orjson.dumps(value))
 
-    def _shape(self, r: Result, key: tuple[Any, ...]) -> tuple[bytes, bytes, bytes, bytes] | None:
+    def _shape(self, r: Result, key: tuple[Any, ...]) -> tuple[bytes, bytes, bytes, bytes, bytes] | None:
         shape = self._shapes.get(key)
         if shape is None:
             obj = r.to_json()
@@ -96,7 +96,8 @@ class CenterEncoder:
             pieces = self._dumps(obj, _RESULT_PAD).split(self._dumps(_HOLE, b""))
             if len(pieces) != 4:  # the hole's text inside the clause's own texts: not cut
                 return None
-            shape = (pieces[0], pieces[1], pieces[2], pieces[3])
+            # the last: everything before the location when expected and actual are null (not_applicable)
+            shape = (pieces[0], pieces[1], pieces[2], pieces[3], pieces[0] + b"null" + pieces[1] + b"null" + pieces[2])
             if len(self._shapes) >= _CACHE_SIZE:
                 self._shapes.clear()
             self._shapes[key] = shape
@@ -145,6 +146,9 @@ class CenterEncoder:
             loc = locations.get(id(where))
             if loc is None:
                 loc = locations[id(where)] = self._location(where)
+            if e is None and a is None:
+                parts.append(shape[4] + loc + shape[3])
+                continue
             parts.append(
                 shape[0]
                 + (b"null" if e is None else dumps(e, _VALUE_PAD))

@@ -103,6 +103,8 @@ def _unit_result(centers: list[CenterDoc], texts: list[bytes], reports: list[Cen
     for report in reports:
         for r in report.results:
             status = r.status
+            if status is Status.NOT_APPLICABLE or status is Status.PASS:
+                continue  # most of them: two identity tests, not three comparisons
             if status == Status.ERROR:
                 out.error = True
             elif status == Status.FAIL:
