@@ -25,6 +25,7 @@ gives the same bytes with memory that does not grow with the input:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import multiprocessing
 import os
@@ -196,6 +197,12 @@ _JOB: Job | None = None
 def _init_worker(job: Job) -> None:
     global _JOB
     _JOB = job
+    # what the worker holds for its whole life (the standard, compiled rulesets, durable_rules'
+    # rulesets, caches) is frozen out of the collector's passes, and young collections come 100×
+    # less often: a unit makes ≈ 10⁶ short-lived objects, nearly all freed by reference counting.
+    # Measured on 100k YAML centers, --jobs 2: worker CPU -9 %, wall -7 %, peak RSS unchanged.
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
 
 
 def run_unit(unit: Unit, evaluate: bool, job: Job | None = None) -> UnitResult:
