@@ -115,9 +115,15 @@ def _unit_result(centers: list[CenterDoc], texts: list[bytes], reports: list[Cen
     if centers:
         out.first, out.last = centers[0].id, centers[-1].id
     out.index = _dumps(index)
-    if reports:
-        out.text = b"".join(t + b"\n" for t in texts) if fmt == "jsonl" else b",\n".join(texts)
     return out
+
+
+def _pieces(texts: list[bytes], fmt: str) -> list[bytes]:
+    """The centers' bytes with what the output puts between them (json: ",\n"; jsonl: "\n" after each)."""
+    sep = b"\n" if fmt == "jsonl" else b",\n"
+    pieces = [sep] * (2 * len(texts))
+    pieces[::2] = texts
+    return pieces if fmt == "jsonl" else pieces[:-1]
 
 
 # ---------------------------------------------------------------- evaluating and serialising
@@ -180,14 +186,25 @@ def evaluate_centers(job: Job, centers: list[CenterDoc], results: list[runner.Ta
         _center_report(center, facts, ruleset, result, job.waivers, job.as_of)
         for (_, center, facts, ruleset), result in zip(prepared, results, strict=True)
     ]
-    result = _unit_result(centers, [center_json(r, job.fmt) for r in reports], reports, job.fmt)
-    if job.spool and result.text:
-        # the bytes go to the output through the file system (the parent asks the kernel to copy
-        # them: os.copy_file_range), not through the pool's pipe and two more copies in Python
-        fd, result.part = tempfile.mkstemp(dir=job.spool, suffix=".part")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(result.text)
-        result.text = b""
+    texts = [center_json(r, job.fmt) for r in reports]
+    result = _unit_result(centers, texts, reports, job.fmt)
+    pieces = _pieces(texts, job.fmt)
+    if not job.spool or not pieces:
+        result.text = b"".join(pieces)
+        return result
+    # the bytes go to the output through the file system (the parent asks the kernel to copy them:
+    # os.copy_file_range), not through the pool's pipe and two more copies in Python; written
+    # with writev, not joined first
+    fd, result.part = tempfile.mkstemp(dir=job.spool, suffix=".part")
+    try:
+        for k in range(0, len(pieces), 1024):  # IOV_MAX
+            chunk = pieces[k : k + 1024]
+            done = os.writev(fd, chunk) if hasattr(os, "writev") else 0
+            rest = memoryview(b"".join(chunk))[done:] if done < sum(map(len, chunk)) else b""
+            while rest:  # a short write (or no writev): the rest the plain way
+                rest = rest[os.write(fd, rest) :]
+    finally:
+        os.close(fd)
     return result
 
 
