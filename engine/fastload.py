@@ -673,7 +673,9 @@ def scan_json_line(line: str, file: str, line_no: int, digest: str) -> FastDocum
     here without it — duplicate keys (fewer keys in the data than in the text), exponents, long
     numbers, nesting past ``MAX_FAST_DEPTH`` — and places are found only when asked
     (``JsonLineDocument``)."""
-    if _SURROGATE.search(line) or _NON_PRINTABLE.search(line):
+    # line.isprintable() (C, one pass) implies no _NON_PRINTABLE character: what that class refuses
+    # (controls, surrogates, U+2028/2029/FEFF, noncharacters) Python does not call printable
+    if ("\\u" in line and _SURROGATE.search(line)) or (not line.isprintable() and _NON_PRINTABLE.search(line)):
         return None
     try:
         data = _json_loads(line)

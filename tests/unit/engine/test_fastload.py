@@ -5,6 +5,7 @@ Checked on every YAML file of tests/data, examples, standards and rules, and on 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,12 @@ def test_json_lines_places_found_on_demand_are_the_tokenizers() -> None:
                 want = places.get(p)
             assert lazy.location(path) == want, path
         assert lazy._spans is None  # nothing was tokenized to answer
+
+
+def test_a_printable_line_holds_no_character_the_fast_path_refuses() -> None:
+    """scan_json_line skips the _NON_PRINTABLE search on a line Python calls printable: sound only if
+    no code point is both printable and refused (checked for every code point)."""
+    refused = fastload._NON_PRINTABLE
+    assert not [hex(cp) for cp in range(sys.maxunicode + 1) if chr(cp).isprintable() and refused.search(chr(cp))]
+    assert fastload.scan_json_line('{"id":"a\u2028"}', "f.jsonl", 1, "") is None
+    assert fastload.scan_json_line('{"id":"a\\ud800"}', "f.jsonl", 1, "") is None
