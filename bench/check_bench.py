@@ -53,7 +53,7 @@ TARGETS = {
     "rss_growth_mb": 100.0,  # from 10k to 641k
     "startup_s": 0.5,
 }
-PACKAGES = ("hallmark", "durable_rules", "PyYAML", "jsonschema", "jsonschema-rs", "orjson")
+PACKAGES = ("hallmark", "durable_rules", "PyYAML", "jsonschema", "jsonschema-rs", "orjson", "yaml-rs")
 
 
 def machine() -> dict[str, Any]:
