@@ -662,7 +662,9 @@ _SURROGATE = re.compile(r"\\u[dD][89abAB]")
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # every string (the text is valid JSON)
 _JSON_KEY = re.compile(r'"[ \t\n\r]*:')  # a key, once each string is cut to one '"'
 # once the strings are cut: an exponent, or a number the tokenizer declines (> 18 characters)
-_JSON_BAD_NUMBER = re.compile(r"[0-9][eE]|-[0-9][0-9.]{17,}|[0-9][0-9.]{18,}")
+# (one leading class, so the scan skips other characters fast: the same matches as
+# "[0-9][eE]|-[0-9][0-9.]{17,}|[0-9][0-9.]{18,}", tests/unit/engine/test_fastload.py)
+_JSON_BAD_NUMBER = re.compile(r"[-0-9](?:(?<=[0-9])(?:[eE]|[0-9.]{18,})|(?<=-)[0-9][0-9.]{17,})")
 _JSON_WS = re.compile(r"[ \t\n\r]*")
 
 
@@ -683,14 +685,19 @@ def scan_json_line(line: str, file: str, line_no: int, digest: str) -> FastDocum
         return None
     if not isinstance(data, dict):
         return None
-    bare = _JSON_STRING.sub('"', line)  # structure, numbers and literals: each string cut to one '"'
-    if _JSON_BAD_NUMBER.search(bare):
-        return None
     try:
-        if len(_JSON_KEY.findall(bare)) != _keys_in(data, 1):
-            return None  # a duplicate key: orjson kept the last, the strict loader says which
+        keys = _keys_in(data, 1)
     except Decline:
         return None
+    # First on the line as it is: the strings' contents can only add matches (a string holds no
+    # structure, and cutting a string never joins the characters around it), so no bad number and
+    # as many key marks as keys in the data already settle it; else the strings are cut (exact)
+    if _JSON_BAD_NUMBER.search(line) or len(_JSON_KEY.findall(line)) != keys:
+        bare = _JSON_STRING.sub('"', line)  # structure, numbers and literals: each string cut to one '"'
+        if _JSON_BAD_NUMBER.search(bare):
+            return None
+        if len(_JSON_KEY.findall(bare)) != keys:
+            return None  # a duplicate key: orjson kept the last, the strict loader says which
     return JsonLineDocument(data, file, line, line_no, digest)
 
 

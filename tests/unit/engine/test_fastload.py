@@ -5,6 +5,8 @@ Checked on every YAML file of tests/data, examples, standards and rules, and on 
 from __future__ import annotations
 
 import json
+import random
+import re
 import sys
 from pathlib import Path
 
@@ -233,3 +235,18 @@ def test_a_printable_line_holds_no_character_the_fast_path_refuses() -> None:
     assert not [hex(cp) for cp in range(sys.maxunicode + 1) if chr(cp).isprintable() and refused.search(chr(cp))]
     assert fastload.scan_json_line('{"id":"a\u2028"}', "f.jsonl", 1, "") is None
     assert fastload.scan_json_line('{"id":"a\\ud800"}', "f.jsonl", 1, "") is None
+
+
+def test_the_bad_number_search_finds_what_its_plain_spelling_finds() -> None:
+    plain = re.compile(r"[0-9][eE]|-[0-9][0-9.]{17,}|[0-9][0-9.]{18,}")
+    rng = random.Random(8)
+    texts = ["1e5", "-1234567890123456789", "1234567890123456789", "12345678901234567.8", "x-1.5e-3", ""]
+    texts += ["".join(rng.choice('0123456789eE.-x"') for _ in range(rng.randint(0, 40))) for _ in range(50_000)]
+    for text in texts:
+        assert bool(fastload._JSON_BAD_NUMBER.search(text)) == bool(plain.search(text)), text
+
+
+def test_a_string_that_looks_like_a_key_or_an_exponent_does_not_fool_the_json_lines_checks() -> None:
+    assert fastload.scan_json_line('{"id":"a\\":1","n":"1e5"}', "f.jsonl", 1, "") is not None
+    assert fastload.scan_json_line('{"id":"a\\":1","id":"b"}', "f.jsonl", 1, "") is None  # a duplicate key
+    assert fastload.scan_json_line('{"id":"a","n":1e5}', "f.jsonl", 1, "") is None  # an exponent
