@@ -24,6 +24,7 @@ Normalisation (spec: center-config.md, norms.md "Readings settled"):
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -52,12 +53,7 @@ class CenterFacts:
     notices: list[Notice] = field(default_factory=list)
 
     def get(self, dotted: str) -> Any:
-        node: Any = self.center.data
-        for part in dotted.split("."):
-            if not isinstance(node, dict) or part not in node:
-                return NO_VALUE
-            node = node[part]
-        return node
+        return value_at(self.center.data, dotted.split("."))
 
     def item_key(self, fact_id: str) -> str:
         return self.items[fact_id][1]
@@ -77,6 +73,15 @@ class CenterFacts:
         return self.location(self.items[fact_id][0])
 
 
+def value_at(node: Any, path: Sequence[str]) -> Any:
+    """The value at ``path`` (mapping keys) in ``node``, or ``NO_VALUE``."""
+    for part in path:
+        if not isinstance(node, dict) or part not in node:
+            return NO_VALUE
+        node = node[part]
+    return node
+
+
 def _normalise(raw_id: Any, name: Any, table: dict[str, str]) -> tuple[str, bool]:
     for candidate in (raw_id, name):
         if isinstance(candidate, str) and candidate in table:
@@ -91,16 +96,11 @@ def build_facts(center: Any, registries: Registries) -> CenterFacts:
     mat_table = registries.matter_aliases
     center_fact: dict[str, Any] = {"id": "center", "t": "center"}
     for parts, name, order in _SCALARS:
-        value: Any = data
-        for part in parts:
-            if not isinstance(value, dict) or part not in value:
-                break
-            value = value[part]
-        else:
-            if value is not None:
-                center_fact[name] = value
-                if order and value in RANKS:
-                    center_fact[order] = RANKS.index(value)
+        value = value_at(data, parts)
+        if value is not NO_VALUE and value is not None:
+            center_fact[name] = value
+            if order and value in RANKS:
+                center_fact[order] = RANKS.index(value)
 
     # departments: normalise, drop duplicates (first wins)
     residency: dict[str, Any] = {}

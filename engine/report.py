@@ -15,9 +15,9 @@ from typing import Any
 from engine import runner
 from engine.compiler import CompiledClause
 from engine.errors import Location
-from engine.facts import CenterFacts, Notice
+from engine.facts import CenterFacts, Notice, value_at
 from engine.kinds import Outcome
-from engine.standard import Registries, Source
+from engine.standard import NO_VALUE, Registries, Source
 from engine.text import Text
 from engine.waivers import Waiver
 
@@ -323,13 +323,8 @@ def _locate(cc: CompiledClause, outcome: Outcome, facts: CenterFacts) -> Locatio
     if outcome.items:
         return facts.item_location(outcome.items[0])
     data = facts.center.data
-    for _, path in _static(cc).candidates:
-        node = data
-        for part in path:
-            if not isinstance(node, dict) or part not in node:
-                break
-            node = node[part]
-        else:
+    for path in _static(cc).candidates:
+        if value_at(data, path) is not NO_VALUE:
             return facts.location(path)
     return facts.root_location()
 
@@ -365,7 +360,7 @@ class _ClauseStatic:
         spec = cc.rule.spec if cc.rule else {}
         candidates = [] if spec.get("kind") == "all_items_where" else [spec.get("field")]
         candidates += [*(spec.get("fields") or {}), spec.get("list")]
-        self.candidates = tuple((d, tuple(d.split("."))) for d in candidates if isinstance(d, str))
+        self.candidates = tuple(tuple(d.split(".")) for d in candidates if isinstance(d, str))  # paths _locate tries
         self.field = str(spec.get("field") or spec.get("list") or ", ".join(spec.get("fields", {})))
         self.next: dict[tuple[str, dt.date], tuple[dict[str, str] | None, object]] = {}
         self.na: dict[str, Any] | None = None
