@@ -19,7 +19,7 @@ from engine.center import CenterDoc, load_centers
 from engine.compiler import CompiledRuleset, compile_standard
 from engine.errors import InputError, Location
 from engine.facts import build_facts
-from engine.kinds import KINDS, Outcome
+from engine.kinds import Outcome
 from engine.pipeline import Outcome as StreamOutcome
 from engine.pipeline import check_stream
 from engine.report import CenterReport, Report, build_result, engine_receipt
@@ -113,23 +113,6 @@ def evaluate(
     )
 
 
-_PLANS: dict[int, tuple[CompiledRuleset, list[tuple[Any, str, Any]]]] = {}
-
-
-def _plan(ruleset: CompiledRuleset) -> list[tuple[Any, str, Any]]:
-    """(compiled clause, clause id, its kind's reduce or None) per clause, worked out once per ruleset."""
-    found = _PLANS.get(id(ruleset))
-    if found is None or found[0] is not ruleset:
-        plan = [
-            (cc, cc.clause.id, KINDS[cc.rule.kind].reduce if cc.compiled is not None and cc.rule is not None else None)
-            for cc in ruleset.clauses
-        ]
-        if len(_PLANS) > 512:
-            _PLANS.clear()
-        found = _PLANS[id(ruleset)] = (ruleset, plan)
-    return found[1]
-
-
 def _center_report(center, facts, ruleset: CompiledRuleset, result: runner.TaskResult, waivers, as_of) -> CenterReport:  # type: ignore[no-untyped-def]
     seen: dict[str, list[tuple[str, str]]] = defaultdict(list)
     rule_index = ruleset.rule_index
@@ -140,16 +123,17 @@ def _center_report(center, facts, ruleset: CompiledRuleset, result: runner.TaskR
     center_id = center.id
     registries = ruleset.standard.registries
     matches = result.matches
-    for cc, clause_id, reduce in _plan(ruleset):
+    for cc, clause_id, judged in ruleset.plan:
         outcome: Outcome | None = None
-        if reduce is not None:
+        if judged is not None:
+            reduce, spec, compiled = judged
             if matches is None:
-                outcome = Outcome("error", cc.compiled.expected, None, detail=result.error or "")
+                outcome = Outcome("error", compiled.expected, None, detail=result.error or "")
             else:
                 try:
-                    outcome = reduce(cc.rule.spec, cc.compiled, seen[clause_id], facts)
+                    outcome = reduce(spec, compiled, seen[clause_id], facts)
                 except Exception as exc:
-                    outcome = Outcome("error", cc.compiled.expected, None, detail=f"{type(exc).__name__}: {exc}")
+                    outcome = Outcome("error", compiled.expected, None, detail=f"{type(exc).__name__}: {exc}")
         waiver = waivers.get((center_id, clause_id)) if waivers else None
         out.append(build_result(cc, outcome, facts, registries, waiver, as_of))
     return CenterReport(center.id, center.name, center.tier, center.file, center.sha256, out, facts.notices)

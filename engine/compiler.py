@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from engine.kinds import KINDS, Atom, Compiled, Condition, SpecError
@@ -40,6 +42,22 @@ class CompiledRuleset:
     clauses: list[CompiledClause]
     rule_index: dict[str, tuple[str, str]] = field(default_factory=dict)  # durable rule name → (clause, tag)
     definition: dict[str, Any] = field(default_factory=dict)  # durable_definition(), computed once
+
+    @cached_property
+    def plan(self) -> list[tuple[CompiledClause, str, tuple[Callable[..., Any], dict[str, Any], Compiled] | None]]:
+        """(compiled clause, clause id, (its kind's ``reduce``, its rule's spec, its compiled conditions)
+        or None when it is not evaluated), in clause order: what engine.check reads for every center,
+        worked out once per ruleset."""
+        return [
+            (
+                cc,
+                cc.clause.id,
+                (KINDS[cc.rule.kind].reduce, cc.rule.spec, cc.compiled)
+                if cc.compiled is not None and cc.rule is not None
+                else None,
+            )
+            for cc in self.clauses
+        ]
 
     def conditions(self) -> list[tuple[str, Condition]]:
         """(durable rule name, condition) for every evaluable clause, in clause order."""
