@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from engine.errors import Location
-from engine.report import STATUS_ORDER, CenterReport, Result, Severity, Status
+from engine.report import CenterReport, Result
 
 try:
     import orjson
@@ -34,7 +34,6 @@ _RESULT_PAD = b"\n        "
 _VALUE_PAD = b"\n          "
 _HOLE = "\x00hole\x00"
 _CACHE_SIZE = 50_000
-_STATUSES = tuple((str(s.value), s) for s in STATUS_ORDER)
 _EXPONENT = re.compile(r"[eEn]")
 
 
@@ -106,7 +105,7 @@ class CenterEncoder:
     def _location(self, loc: Location | None) -> bytes:
         if loc is None:
             return b"null"
-        return self._dumps({"file": loc.file, "line": loc.line or None, "column": loc.column or None}, _VALUE_PAD)
+        return self._dumps(loc.to_json(), _VALUE_PAD)
 
     def encode(self, report: CenterReport) -> bytes:
         if orjson is None:  # pragma: no cover
@@ -158,20 +157,7 @@ class CenterEncoder:
                 + loc
                 + shape[3]
             )
-        statuses = [r.status for r in results]
-        counts = {name: statuses.count(status) for name, status in _STATUSES}
-        compliant = not any(
-            r.severity == Severity.ERROR for r in results if r.status == Status.FAIL or r.status == Status.ERROR
-        )
-        head_obj = {
-            "id": report.id,
-            "name": report.name,
-            "tier": report.tier,
-            "source": {"file": report.file, "sha256": report.sha256},
-            "summary": {**counts, "compliant": compliant},
-            "results": _HOLE,
-            "notices": [n.to_json() for n in report.notices],
-        }
+        head_obj = report.json_with(_HOLE)
         cut = dumps(head_obj, _CENTER_PAD).split(dumps(_HOLE, b""))
         if len(cut) != 2:  # the hole's text in the center's name or file: not cut
             return generic(report, self.fmt)

@@ -60,6 +60,7 @@ _SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
 STATUS_ORDER = tuple(Status)
+_STATUS_NAMES = tuple((s.value, s) for s in STATUS_ORDER)  # read for every center: .value is slow
 # statuses that ask a reviewer for something, most urgent first
 FINDINGS = (Status.ERROR, Status.FAIL, Status.NOT_DECLARED, Status.WAIVED)
 # the order results are read in: findings first, then passes, then what does not apply
@@ -146,10 +147,8 @@ class CenterReport:
     notices: list[Notice] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        counts = {s.value: 0 for s in STATUS_ORDER}
-        for r in self.results:
-            counts[r.status.value] += 1
-        return counts
+        statuses = [r.status for r in self.results]
+        return {name: statuses.count(status) for name, status in _STATUS_NAMES}
 
     @property
     def compliant(self) -> bool:
@@ -157,13 +156,18 @@ class CenterReport:
         return not any(r.status in (Status.FAIL, Status.ERROR) and r.severity == Severity.ERROR for r in self.results)
 
     def to_json(self) -> dict[str, Any]:
+        return self.json_with([r.to_json() for r in self.results])
+
+    def json_with(self, results: Any) -> dict[str, Any]:
+        """The center as ``to_json`` gives it, ``results`` standing for its results (engine.encode
+        writes those itself)."""
         return {
             "id": self.id,
             "name": self.name,
             "tier": self.tier,
             "source": {"file": self.file, "sha256": self.sha256},
             "summary": {**self.counts(), "compliant": self.compliant},
-            "results": [r.to_json() for r in self.results],
+            "results": results,
             "notices": [n.to_json() for n in self.notices],
         }
 
