@@ -861,36 +861,34 @@ def _audit(schema_file: str) -> list[tuple[tuple[str, ...], Callable[[Any], bool
     subschema's other keywords are the same in both, and jsonschema-rs has checked them)."""
     from engine.validate import schema_validator
 
+    python = schema_validator(schema_file)
     out: list[tuple[tuple[str, ...], Callable[[Any], bool]]] = []
 
     def walk(schema: Any, path: tuple[str, ...]) -> None:
         if not isinstance(schema, dict):
             return
         if "pattern" in schema or "format" in schema:
-            out.append((path, _python_reading(schema.get("pattern"), schema.get("format"))))
+            out.append((path, _python_reading(schema.get("pattern"), schema.get("format"), python.format_checker)))
         for key, sub in schema.get("properties", {}).items():
             walk(sub, (*path, key))
         if "items" in schema:
             walk(schema["items"], (*path, "*"))
 
-    walk(schema_validator(schema_file).schema, ())
+    walk(python.schema, ())
     return out
 
 
-def _python_reading(pattern: str | None, fmt: str | None) -> Callable[[Any], bool]:
-    """Whether a value passes ``pattern`` and ``format`` as engine.validate's validator reads them."""
-    from jsonschema import FormatChecker
-
+def _python_reading(pattern: str | None, fmt: str | None, checker: Any) -> Callable[[Any], bool]:
+    """Whether a value passes ``pattern`` and ``format`` as engine.validate's validator reads them
+    (``checker``: that validator's own format checker)."""
     from engine.validate import pattern_matches
-
-    checker = FormatChecker(formats=[fmt]) if fmt else None
 
     def passes(value: Any) -> bool:
         if not isinstance(value, str):
             return True
         if pattern is not None and not pattern_matches(pattern, value):
             return False
-        return checker is None or bool(checker.conforms(value, fmt))
+        return fmt is None or checker is None or bool(checker.conforms(value, fmt))
 
     return passes
 
