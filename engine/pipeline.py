@@ -222,26 +222,30 @@ def _init_worker(job: Job) -> None:
     gc.set_threshold(100_000, 50, 100)
 
 
-def run_unit(unit: Unit, evaluate: bool, job: Job | None = None) -> UnitResult:
-    job = job or _JOB
-    assert job is not None
+def _read(job: Job, unit: Unit, evaluate: bool) -> list[CenterDoc] | UnitResult:
+    """The unit's centers to evaluate, or all it gives without evaluating: its input problems, or
+    (``evaluate`` false: a problem was found elsewhere) its centers' ids and places for the index."""
     try:
         centers = load_unit(unit)
     except InputError as exc:
         return UnitResult(problems=list(exc.problems), evaluated=False)
     if not evaluate:
         return _unit_result(centers, [b""] * len(centers), [], job.fmt)
-    return evaluate_centers(job, centers)
+    return centers
+
+
+def run_unit(unit: Unit, evaluate: bool, job: Job | None = None) -> UnitResult:
+    job = job or _JOB
+    assert job is not None
+    centers = _read(job, unit, evaluate)
+    return centers if isinstance(centers, UnitResult) else evaluate_centers(job, centers)
 
 
 def _safe_unit(job: Job, unit: Unit, evaluate: bool, jobs: int, timeout: float) -> UnitResult:
     """A unit whose worker died or hung: read here, each center evaluated in the isolating pool."""
-    try:
-        centers = load_unit(unit)
-    except InputError as exc:
-        return UnitResult(problems=list(exc.problems), evaluated=False)
-    if not evaluate:
-        return _unit_result(centers, [b""] * len(centers), [], job.fmt)
+    centers = _read(job, unit, evaluate)
+    if isinstance(centers, UnitResult):
+        return centers
     from engine.compiler import compile_standard
     from engine.facts import build_facts
 
