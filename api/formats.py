@@ -17,7 +17,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from api.problems import ApiProblem
+from api.problems import ApiProblem, query_error
 from engine import outputs
 from engine.errors import Location
 from engine.facts import Notice
@@ -72,14 +72,12 @@ def negotiate(accept: str | None, fmt: str | None) -> str:
                 Text(f"未知的输出格式 “{fmt}”；可用：{available()}", f"unknown format '{fmt}'; known: {available()}"),
                 slug="unknown-format",
                 errors=[
-                    {
-                        "code": "unknown_format",
-                        "message": {"zh": f"未知的输出格式 “{fmt}”", "en": f"unknown format '{fmt}'"},
-                        "path": "format",
-                        "pointer": "/format",
-                        "in": "query",
-                        "expected": ", ".join(outputs.FORMATS),
-                    }
+                    query_error(
+                        "unknown_format",
+                        Text(f"未知的输出格式 “{fmt}”", f"unknown format '{fmt}'"),
+                        "format",
+                        ", ".join(outputs.FORMATS),
+                    )
                 ],
             )
         return fmt

@@ -113,6 +113,18 @@ def pointer(path: Sequence[str | int]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
+def query_error(code: str, message: Text, name: str, expected: str) -> dict[str, Any]:
+    """The ``errors`` item of a bad query parameter ``name``."""
+    return {
+        "code": code,
+        "message": message.to_json(),
+        "path": name,
+        "pointer": pointer((name,)),
+        "in": "query",
+        "expected": expected,
+    }
+
+
 def error_item(problem: Problem) -> dict[str, Any]:
     item = problem.to_json()
     item["pointer"] = pointer(problem.path)

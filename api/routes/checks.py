@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from api import auth, formats
 from api.models import DATE_PATTERN, ID_PATTERN, CheckDetail, CheckList, CheckStatus
-from api.problems import ApiProblem, input_error_response, problem_responses
+from api.problems import ApiProblem, input_error_response, problem_responses, query_error
 from api.service import Checker
 from api.store import Principal, Store, iso
 from engine.errors import InputError
@@ -79,14 +79,12 @@ def _filename(given: str | None, kind: str) -> str:
                 f"filename must end with {want}, as Content-Type says",
             ),
             errors=[
-                {
-                    "code": "filename_mismatch",
-                    "message": {"zh": f"filename 应以 {want} 结尾", "en": f"filename must end with {want}"},
-                    "path": "filename",
-                    "pointer": "/filename",
-                    "in": "query",
-                    "expected": want,
-                }
+                query_error(
+                    "filename_mismatch",
+                    Text(f"filename 应以 {want} 结尾", f"filename must end with {want}"),
+                    "filename",
+                    want,
+                )
             ],
         )
     return given
@@ -103,14 +101,12 @@ def _date(text: str | None, name: str) -> dt.date | None:
             Text(f"{name} 不是有效日期：{text}", f"{name} is not a date: {text}"),
             slug="invalid-parameters",
             errors=[
-                {
-                    "code": "bad_date",
-                    "message": {"zh": f"{name} 不是有效日期：{text}", "en": f"{name} is not a date: {text}"},
-                    "path": name,
-                    "pointer": f"/{name}",
-                    "in": "query",
-                    "expected": "YYYY-MM-DD",
-                }
+                query_error(
+                    "bad_date",
+                    Text(f"{name} 不是有效日期：{text}", f"{name} is not a date: {text}"),
+                    name,
+                    "YYYY-MM-DD",
+                )
             ],
         ) from None
 
