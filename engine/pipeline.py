@@ -410,9 +410,8 @@ class _Output:
 def header(report: Report, fmt: str) -> tuple[bytes, bytes]:
     """The bytes before the first center and after the last (between centers: ``,\\n`` for json)."""
     if fmt == "jsonl":
-        head = {k: v for k, v in report.to_json().items() if k != "centers"}
-        return json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode() + b"\n", b""
-    text = json.dumps({**report.to_json(), "centers": []}, ensure_ascii=False, indent=2)
+        return json.dumps(report.header_json(), ensure_ascii=False, separators=(",", ":")).encode() + b"\n", b""
+    text = json.dumps({**report.header_json(), "centers": []}, ensure_ascii=False, indent=2)
     cut = text.rindex('"centers": []') + len('"centers": [')
     return text[:cut].encode() + b"\n", b"\n  ]\n}\n"
 

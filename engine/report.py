@@ -182,13 +182,16 @@ class Report:
     rules_sha256: str = ""
 
     def to_json(self) -> dict[str, Any]:
+        return {**self.header_json(), "centers": [c.to_json() for c in self.centers]}
+
+    def header_json(self) -> dict[str, Any]:
+        """Everything but ``centers`` (the first line of JSON Lines; what streamed outputs write first)."""
         return {
             "report": REPORT_FORMAT,
             "generated_at": self.generated_at.isoformat(timespec="seconds"),
             "as_of": self.as_of.isoformat(),
             "standard": self.standard,
             "engine": {**self.engine, "rules_sha256": self.rules_sha256},
-            "centers": [c.to_json() for c in self.centers],
         }
 
     def worst(self, fail_on: str, strict: bool = False) -> bool:

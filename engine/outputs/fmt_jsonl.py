@@ -20,6 +20,5 @@ class JsonlOutput:
     suffix = "jsonl"
 
     def render(self, report: Report) -> str:
-        data = report.to_json()
-        lines = [{k: v for k, v in data.items() if k != "centers"}, *data["centers"]]
+        lines = [report.header_json(), *(c.to_json() for c in report.centers)]
         return "".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in lines)
